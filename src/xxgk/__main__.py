@@ -1,0 +1,5 @@
+import sys
+
+from xxgk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,164 @@
+"""The ``xxgk`` command: each sub-command is a thin call into the library.
+
+Exit status: 0 no 错误; 1 错误 found (check) or refused (export); 2 the input could not be used
+(the message says why and what to do); 3 an internal error (the trace is in the log file named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from xxgk import __version__
+from xxgk.errors import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# argparse's own words, in Chinese: everything a user sees is Chinese.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "expected one argument": "需要一个值",
+    "invalid choice: %(value)r (choose from %(choices)s)": "取值 %(value)r 无效（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid %(type)s value: %(value)r": "%(type)s 取值无效：%(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+
+
+def _zh(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}：参数有误：{message}\n请运行 `{self.prog} --help` 查看用法。\n")
+
+
+# ------------------------------------------------------------------ commands
+def cmd_check(args: argparse.Namespace) -> int:
+    from xxgk.findings_report import as_dict, render_json, render_text
+    from xxgk.rules import check, has_errors
+    from xxgk.sources import read_report
+
+    previous = read_report(args.previous) if args.previous else None
+    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    results, worst = [], EXIT_OK
+    for name in args.files:
+        try:
+            report = read_report(name)
+            findings = check(report, previous=previous, disabled=disabled)
+        except InputError as exc:
+            if len(args.files) == 1:
+                raise
+            print(f"{name}：无法读取：{exc}", file=sys.stderr)
+            worst = EXIT_INPUT
+            continue
+        if has_errors(findings) and worst == EXIT_OK:
+            worst = EXIT_FINDINGS
+        if args.format == "json":
+            results.append(as_dict(findings, report, str(name)))
+        else:
+            print(render_text(findings, report, Path(name).name, limit=args.limit))
+    if args.format == "json":
+        sys.stdout.write(render_json(results))
+    return worst
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from xxgk.schema import report_schema
+
+    sys.stdout.write(json.dumps(report_schema(args.format_version), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from xxgk.rules import catalogue
+
+    for rule in catalogue():
+        print(f"{rule.id:<22} {rule.severity.label}  {rule.title}")
+    return EXIT_OK
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    from xxgk.examples import load_example
+    from xxgk.report import dump_json
+
+    path = dump_json(load_example(), args.output)
+    print(f"已写出示例年报（保定市科学技术局 2024 年度）：{path}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="xxgk",
+        description="政府信息公开年报助手：按国办公开办函〔2021〕30号格式填报、校验、生成说明并导出年度报告。",
+    )
+    parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check, "校验年报（JSON 或工作簿），按错误、提示分组列出全部问题")
+    p.add_argument("files", nargs="+", metavar="文件", help="年报 JSON 或 xxgk 工作簿，可多个")
+    p.add_argument("--previous", metavar="上年文件", help="上年年报（JSON 或工作簿），用于跨年度核对")
+    p.add_argument("--disable", action="append", default=[], metavar="规则编号",
+                   help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="每条规则最多列出 N 处（0 表示全部）")
+
+    p = add("schema", cmd_schema, "输出年报 JSON 的 JSON Schema（由格式数据生成）")
+    p.add_argument("--format-version", default="2021", metavar="版本", help="格式版本，默认 2021")
+
+    add("rules", cmd_rules, "列出全部校验规则（编号、级别、说明）")
+
+    p = add("example", cmd_example, "写出内置示例年报 JSON（保定市科学技术局 2024 年度）")
+    p.add_argument("output", metavar="输出文件", help="要写出的 JSON 文件（不会覆盖已有文件）")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"xxgk：{exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("xxgk：已中断。", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception:
+        from xxgk.logs import log_exception
+
+        path = log_exception(f"xxgk {' '.join(sys.argv[1:])}")
+        print(f"xxgk：内部错误，操作未完成。详细信息已写入日志：{path}\n请把该日志文件发给维护人员。",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

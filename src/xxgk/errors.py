@@ -1,0 +1,22 @@
+"""The one exception a user may see: input that cannot be read, with a Chinese message.
+
+Problems *in* a report are findings (values, see :mod:`xxgk.rules`); this is only for input that
+cannot become a report at all (not JSON, wrong schema, an unreadable workbook, …). The CLI
+prints ``message`` and exits 2; the add-in shows it in an alert.
+"""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Input that cannot be used. ``message`` is Chinese and says what to do."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def __str__(self) -> str:
+        if not self.details:
+            return self.message
+        return self.message + "\n" + "\n".join(f"  - {d}" for d in self.details)

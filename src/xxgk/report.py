@@ -1,0 +1,221 @@
+"""The report model: one year's report of one agency as plain data, and its JSON form.
+
+A :class:`Report` holds every cell of the official tables (``None`` = blank, never silently 0),
+the narrative facts, the section texts (the final text and, apart from it, the last generated
+draft), the notes a reader made about cells it could not take as typed, and optionally last
+year's report for the cross-year rules. JSON read or written is validated against the schema
+derived from the format (:mod:`xxgk.schema`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from xxgk import __version__
+from xxgk.errors import InputError
+from xxgk.fileio import write_atomic
+from xxgk.spec import COUNT, TEXT, Format, load_format
+from xxgk.values import Value
+
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a full report is ~50 KB; anything near this is not one
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """Something a reader noticed about one cell: rejected or normalised input, unread cells.
+
+    ``problem`` is a code from :mod:`xxgk.values`; ``raw`` is what was in the cell, as text.
+    """
+
+    key: str
+    problem: str
+    raw: str = ""
+    fix: str = ""
+    address: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        d = {"key": self.key, "problem": self.problem, "raw": self.raw, "fix": self.fix}
+        if self.address:
+            d["address"] = self.address
+        return d
+
+
+@dataclass
+class Report:
+    year: int
+    agency: str = ""
+    format: str = "2021"
+    cells: dict[str, Value | None] = field(default_factory=dict)
+    facts: dict[str, Value | str | None] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    drafts: dict[str, str] = field(default_factory=dict)
+    notes: list[CellNote] = field(default_factory=list)
+    disabled_rules: list[str] = field(default_factory=list)
+    headings: list[str] | None = None  # as found in a published document (import only)
+    previous: Report | None = None
+
+    def __post_init__(self) -> None:
+        fmt = self.spec
+        for key in fmt.cells:
+            self.cells.setdefault(key, None)
+        for key in fmt.facts:
+            self.facts.setdefault(key, None)
+        for key in fmt.texts:
+            self.texts.setdefault(key, "")
+
+    @property
+    def spec(self) -> Format:
+        return load_format(self.format)
+
+    @classmethod
+    def blank(cls, year: int, agency: str = "", format: str | None = None) -> Report:
+        from xxgk.spec import format_for_year
+
+        return cls(year=year, agency=agency, format=format or format_for_year(year).version)
+
+    def value(self, key: str) -> Any:
+        if key in self.cells:
+            return self.cells[key]
+        if key in self.facts:
+            return self.facts[key]
+        return self.texts.get(key)
+
+    def notes_for(self, key: str) -> list[CellNote]:
+        return [n for n in self.notes if n.key == key]
+
+    # ------------------------------------------------------------------ JSON form
+    def to_dict(self) -> dict[str, Any]:
+        fmt = self.spec
+        tables: dict[str, dict[str, Any]] = {t: {} for t in fmt.tables}
+        for key, cell in fmt.cells.items():
+            tables[cell.table][key.removeprefix(cell.table + ".")] = _json_value(self.cells[key])
+        d: dict[str, Any] = {
+            "format": self.format,
+            "year": self.year,
+            "agency": self.agency,
+            "tables": tables,
+            "facts": {k: _json_value(self.facts.get(k)) for k in fmt.facts},
+            "texts": {k: self.texts.get(k, "") for k in fmt.texts},
+        }
+        if self.drafts:
+            d["drafts"] = dict(self.drafts)
+        if self.notes:
+            d["notes"] = [n.to_dict() for n in self.notes]
+        if self.disabled_rules:
+            d["disabled_rules"] = list(self.disabled_rules)
+        if self.headings is not None:
+            d["headings"] = list(self.headings)
+        if self.previous is not None:
+            d["previous"] = self.previous.to_dict()
+        d["generator"] = f"xxgk {__version__}"
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, validate: bool = True) -> Report:
+        """A Report from its JSON form. Validates first unless told the data is already valid."""
+        if validate:
+            from xxgk.schema import validate_report_dict
+
+            validate_report_dict(data)
+        fmt = load_format(data["format"])
+        cells: dict[str, Value | None] = {}
+        for key, cell in fmt.cells.items():
+            raw = data["tables"][cell.table][key.removeprefix(cell.table + ".")]
+            cells[key] = _model_value(raw, cell.type)
+        given = data.get("facts", {})
+        facts = {k: _model_value(given.get(k), f.type) for k, f in fmt.facts.items()}
+        prev = data.get("previous")
+        return cls(
+            year=data["year"],
+            agency=data.get("agency", ""),
+            format=data["format"],
+            cells=cells,
+            facts=facts,
+            texts=dict(data.get("texts", {})),
+            drafts=dict(data.get("drafts", {})),
+            notes=[CellNote(**n) for n in data.get("notes", [])],
+            disabled_rules=list(data.get("disabled_rules", [])),
+            headings=data.get("headings"),
+            previous=cls.from_dict(prev, validate=False) if prev else None,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def _model_value(raw: Any, kind: str) -> Value | str | None:
+    if raw is None:
+        return None
+    if kind == COUNT:
+        return int(raw)
+    if kind == TEXT:
+        return str(raw)
+    return Decimal(str(raw))
+
+
+def loads(text: str, source: str = "JSON") -> Report:
+    """Parse and validate a report JSON string. Bad input raises :class:`InputError`."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{source} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{_json_reason(exc.msg)}）。"
+            "请确认选择的是本工具导出的年报 JSON 文件。"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{source} 不是年报 JSON：最外层应为一个对象（{{…}}）。")
+    return Report.from_dict(data)
+
+
+def load_json(path: str | Path) -> Report:
+    """Read a report JSON file, refusing anything that is not one with a Chinese message."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise InputError(
+            f"文件 {path.name} 有 {size / 1024 / 1024:.0f} MB，远大于任何年报 JSON（通常不到 1 MB），"
+            "未读取。请确认选择的文件是否正确。"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"文件 {path.name} 不是 UTF-8 编码的文本，不是年报 JSON。请确认选择的文件是否正确。"
+        ) from None
+    return loads(text, source=f"文件 {path.name}")
+
+
+def dump_json(report: Report, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Validate and atomically write ``report`` as JSON."""
+    from xxgk.schema import validate_report_dict
+
+    data = report.to_dict()
+    validate_report_dict(data)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(Path(path), text.encode("utf-8"), overwrite=overwrite)
+
+
+def _json_reason(msg: str) -> str:
+    reasons = {
+        "Expecting value": "此处应为一个值",
+        "Expecting property name enclosed in double quotes": "属性名应使用英文双引号",
+        "Unterminated string starting at": "字符串没有结束引号",
+        "Extra data": "JSON 结束后还有多余内容",
+        "Expecting ',' delimiter": "缺少逗号",
+        "Expecting ':' delimiter": "缺少冒号",
+        "Invalid control character at": "含有无效的控制字符",
+    }
+    return reasons.get(msg, msg)

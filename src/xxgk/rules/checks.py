@@ -1,0 +1,541 @@
+"""The check functions that interpret the rules of ``catalogue.toml``.
+
+Each takes a rule (its data) and a :class:`Context` and yields findings. A check never raises for
+a problem in the report; a blank or unreadable cell makes the comparisons that need it skip
+(the blank is its own finding), so one gap does not produce a cascade of arithmetic errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from difflib import SequenceMatcher
+from fnmatch import fnmatchcase
+from typing import Any
+
+from xxgk import layout
+from xxgk.report import Report
+from xxgk.rules import Finding, Rule
+from xxgk.rules import prose as P
+from xxgk.spec import COUNT, TEXT, Format
+from xxgk.values import format_value
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class Context:
+    """The report under check, last year's report, and helpers over both."""
+
+    def __init__(self, report: Report, previous: Report | None) -> None:
+        self.report = report
+        self.previous = previous
+        self.fmt: Format = report.spec
+
+    # -------------------------------------------------------------- values and expressions
+    def keys(self, expr: str, fmt: Format | None = None) -> list[str]:
+        """Cell keys named by an expression (globs expanded), in order."""
+        fmt = fmt or self.fmt
+        out: list[str] = []
+        for _sign, term in _terms(expr):
+            out += [k for k in fmt.cells if fnmatchcase(k, term)] if "*" in term else [term]
+        return out
+
+    def eval(self, expr: str, report: Report | None = None) -> Any:
+        """The value of ``a + b - c`` (globs summed); ``None`` if any cell is blank or unknown."""
+        report = report or self.report
+        total: Any = 0
+        for sign, term in _terms(expr):
+            keys = [k for k in report.cells if fnmatchcase(k, term)] if "*" in term else [term]
+            if not keys:
+                return None
+            for k in keys:
+                v = report.value(k)
+                if not isinstance(v, (int, Decimal)):
+                    return None
+                total = total + v if sign > 0 else total - v
+        return total
+
+    def addr(self, key: str) -> str:
+        return layout.address(self.fmt.version, key)
+
+    def texts(self) -> Iterator[tuple[str, str, str]]:
+        """(key, label, text) of every non-empty section text."""
+        for key, field in self.fmt.texts.items():
+            text = self.report.texts.get(key) or ""
+            if text.strip():
+                yield key, field.label, text
+
+    # -------------------------------------------------------------- findings
+    def finding(
+        self,
+        rule: Rule,
+        *,
+        where: str = "",
+        cells: tuple[str, ...] | list[str] = (),
+        left: Any = None,
+        right: Any = None,
+        diff: Any = None,
+        **fields: Any,
+    ) -> Finding:
+        if diff is None and isinstance(left, (int, Decimal)) and isinstance(right, (int, Decimal)):
+            diff = left - right
+        shown = _Fields({k: format_value(v) if not isinstance(v, str) else v for k, v in fields.items()})
+        shown.update(left=format_value(left), right=format_value(right), diff=format_value(diff))
+        cells = tuple(dict.fromkeys(cells))
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            message=rule.message.format_map(shown),
+            cells=cells,
+            addresses=tuple(a for a in (self.addr(k) for k in cells) if a),
+            left=left,
+            right=right,
+            diff=diff,
+            where=where,
+            title=rule.title,
+        )
+
+
+def _terms(expr: str) -> list[tuple[int, str]]:
+    tokens = re.findall(r"[+-]|[^\s+-]+", expr)
+    out, sign = [], 1
+    for tok in tokens:
+        if tok in "+-":
+            sign = 1 if tok == "+" else -1
+        else:
+            out.append((sign, tok))
+            sign = 1
+    return out
+
+
+Check = Callable[[Rule, Context], Iterator[Finding]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------ cell values
+@check("blank_cells")
+def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    noted = {n.key for n in ctx.report.notes}
+    for key in ctx.fmt.cells:
+        if ctx.report.cells.get(key) is None and key not in noted:
+            yield ctx.finding(rule, where=key, cells=[key], label=ctx.fmt.cell_label(key))
+
+
+@check("cell_notes")
+def cell_notes(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for note in ctx.report.notes:
+        if note.problem != rule.params["problem"]:
+            continue
+        f = ctx.finding(
+            rule,
+            where=note.key,
+            cells=[note.key],
+            label=ctx.fmt.cell_label(note.key),
+            raw=note.raw,
+            fix=note.fix,
+            value=format_value(ctx.report.value(note.key)),
+        )
+        if note.address and not f.addresses:
+            f = Finding(**{**f.__dict__, "addresses": (note.address,)})
+        yield f
+
+
+@check("cell_ranges")
+def cell_ranges(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Values a reader would have refused but that reached the model another way (code, tests)."""
+    for key, cell in ctx.fmt.cells.items():
+        v = ctx.report.cells.get(key)
+        if v is None:
+            continue
+        reason = ""
+        if not isinstance(v, (int, Decimal)) or isinstance(v, bool):
+            reason = "应为数字"
+        elif v < 0:
+            reason = "不能为负数"
+        elif cell.type == COUNT and v != int(v):
+            reason = "件数应为整数"
+        if reason:
+            yield ctx.finding(rule, where=key, cells=[key], left=v, label=ctx.fmt.cell_label(key),
+                              reason=reason)
+
+
+@check("blank_facts")
+def blank_facts(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, fact in ctx.fmt.facts.items():
+        if fact.type != TEXT and ctx.report.facts.get(key) is None:
+            yield ctx.finding(rule, where=key, cells=[key], label=fact.label)
+
+
+# ------------------------------------------------------------------ table arithmetic
+@check("equation")
+def equation(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    table_key, what = rule.params["for_each"].split(".")
+    table = ctx.fmt.tables[table_key]
+    axes = table.columns if what == "columns" else table.rows
+    lhs, rhs = rule.params["formula"].split("=")
+    for axis in axes:
+        left_expr, right_expr = lhs.format(col=axis.key), rhs.format(col=axis.key)
+        left, right = ctx.eval(left_expr), ctx.eval(right_expr)
+        if left is None or right is None or left == right:
+            continue
+        yield ctx.finding(
+            rule,
+            where=axis.key,
+            cells=ctx.keys(left_expr) + ctx.keys(right_expr),
+            left=left,
+            right=right,
+            col_label="".join(axis.labels[-1:]),
+        )
+
+
+@check("sums")
+def sums(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for rel in ctx.fmt.sums:
+        if rel.table != rule.params["table"] or rel.axis != rule.params["axis"]:
+            continue
+        total = ctx.eval(rel.total)
+        parts = ctx.eval(" + ".join(rel.parts))
+        if total is None or parts is None or total == parts:
+            continue
+        cell = ctx.fmt.cells[rel.total]
+        yield ctx.finding(
+            rule,
+            where=rel.total,
+            cells=[rel.total, *rel.parts],
+            left=total,
+            right=parts,
+            col_label=cell.column_labels[-1],
+            row_label=ctx.fmt.cell_label(rel.total).split(" ", 1)[-1].rsplit(" / ", 1)[0],
+            group_label="".join(cell.column_labels[:-1]),
+        )
+
+
+# ------------------------------------------------------------------ prose vs tables
+def _text_fields(ctx: Context, key: str, label: str) -> dict[str, Any]:
+    return {"text_label": f"“{label}”"}
+
+
+@check("prose_figure")
+def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    patterns = [P.expand(p) for p in rule.params["patterns"]]
+    expects = rule.params["expect"]
+    for key, label, text in ctx.texts():
+        flat = P.compact(text)
+        seen: set[int] = set()
+        for pattern in patterns:
+            for m in pattern.finditer(flat):
+                if m.start("n") in seen:
+                    continue
+                seen.add(m.start("n"))
+                said = P.parse_number(m.group("n"))
+                values = [ctx.eval(e) for e in expects]
+                if said is None or values[0] is None or said in values:
+                    continue
+                yield ctx.finding(
+                    rule,
+                    where=f"{key}@{m.start()}",
+                    cells=[key, *ctx.keys(expects[0])],
+                    left=said,
+                    right=values[0],
+                    alt=values[-1],
+                    **_text_fields(ctx, key, label),
+                )
+
+
+@check("prose_zero")
+def prose_zero(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    patterns = [P.expand(p) for p in rule.params["patterns"]]
+    value = ctx.eval(rule.params["expect"])
+    if not value:
+        return
+    for key, label, text in ctx.texts():
+        flat = P.compact(text)
+        if any(p.search(flat) for p in patterns):
+            yield ctx.finding(rule, where=key, cells=[key, *ctx.keys(rule.params["expect"])],
+                              left=0, right=value, **_text_fields(ctx, key, label))
+
+
+@check("prose_outcomes")
+def prose_outcomes(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    outcomes = [
+        (re.compile(f"(?:{o['pattern']})(?:的|申请|情形)?{P.NUMBER}{P.UNIT}"), o) for o in rule.params["outcomes"]
+    ]
+    for key, label, text in ctx.texts():
+        flat = P.compact(text)
+        taken: set[int] = set()
+        for pattern, o in outcomes:
+            for m in pattern.finditer(flat):
+                if m.start("n") in taken:
+                    continue
+                taken.add(m.start("n"))
+                said, value = P.parse_number(m.group("n")), ctx.eval(o["expect"])
+                if said is None or value is None or said == value:
+                    continue
+                yield ctx.finding(
+                    rule,
+                    where=f"{key}@{m.start()}",
+                    cells=[key, *ctx.keys(o["expect"])],
+                    left=said,
+                    right=value,
+                    outcome=o["label"],
+                    **_text_fields(ctx, key, label),
+                )
+
+
+@check("prose_category")
+def prose_category(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, label, text in ctx.texts():
+        for clause in P.clauses(text):
+            for m in rule.params["misplaced"]:
+                said = re.search(m["said"], clause)
+                if not said:
+                    continue
+                # Only what follows the outcome within its own comma phrase is its reason.
+                tail = re.split(r"[，,]", clause[said.end():], maxsplit=2)
+                reason = re.search(m["reason"], "，".join(tail[:2]))
+                if reason:
+                    yield ctx.finding(rule, where=f"{key}:{m['said']}:{reason.group(0)}", cells=[key],
+                                      said=m["said"], reason=reason.group(0), right=m["right"],
+                                      **_text_fields(ctx, key, label))
+
+
+def _review_value(ctx: Context, subject: str, outcome: str) -> tuple[Any, list[str]]:
+    groups = ["direct", "after_review"] if subject == "litigation" else [subject]
+    expr = " + ".join(f"t4.{g}.{outcome}" for g in groups)
+    return ctx.eval(expr), ctx.keys(expr)
+
+
+@check("prose_review")
+def prose_review(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, label, text in ctx.texts():
+        for i, fig in enumerate(P.review_figures(text)):
+            value, cells = _review_value(ctx, fig.subject, fig.outcome)
+            if value is None or value == fig.number:
+                continue
+            yield ctx.finding(
+                rule,
+                where=f"{key}#{i}",
+                cells=[key, *cells],
+                left=fig.number,
+                right=value,
+                subject=fig.subject_label,
+                outcome=fig.outcome_label if fig.outcome != "total" else "",
+                **_text_fields(ctx, key, label),
+            )
+
+
+@check("prose_all_upheld")
+def prose_all_upheld(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, label, text in ctx.texts():
+        for clause in P.clauses(text):
+            if not P.ALL_UPHELD.search(clause):
+                continue
+            for subject, slabel in dict.fromkeys(P.subjects_in(clause)):
+                parts = {o: _review_value(ctx, subject, o) for o in ("corrected", "other", "pending")}
+                if any(v is None for v, _ in parts.values()):
+                    continue
+                not_upheld = sum(v for v, _ in parts.values())
+                if not_upheld:
+                    yield ctx.finding(
+                        rule, where=f"{key}:{subject}", cells=[key, *(c for _, cs in parts.values() for c in cs)],
+                        left=0, right=not_upheld, subject=slabel,
+                        corrected=parts["corrected"][0], other=parts["other"][0], pending=parts["pending"][0],
+                        **_text_fields(ctx, key, label),
+                    )
+
+
+@check("prose_review_none")
+def prose_review_none(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, label, text in ctx.texts():
+        for clause in P.clauses(text):
+            neg = P.NONE_HAPPENED.search(clause)
+            if not neg:
+                continue
+            fragment = re.split(r"[，,]", clause[neg.end():], maxsplit=1)[0]
+            for subject, slabel in dict.fromkeys(P.subjects_in(fragment)):
+                value, cells = _review_value(ctx, subject, "total")
+                if value:
+                    yield ctx.finding(rule, where=f"{key}:{subject}", cells=[key, *cells], left=0,
+                                      right=value, subject=slabel, **_text_fields(ctx, key, label))
+
+
+_FEE_ZERO = re.compile(r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费|收取[^。；]{0,12}?(?:0|零)元")
+_FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?" + P.NUMBER.replace("(?P<n>", "(?P<amount>").replace("\\d[\\d,，]*", "\\d[\\d,，.]*") + r"(?P<unit>万?元)")
+
+
+def _s6_text(ctx: Context) -> str:
+    return "\n".join(ctx.report.texts.get(k, "") for k in ("s6.fees", "s6.other") if k in ctx.fmt.texts)
+
+
+@check("prose_fee")
+def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    collected = ctx.report.facts.get("fees.collected")
+    if collected is None:
+        return
+    flat = P.compact(_s6_text(ctx))
+    label = "“六、其他需要报告的事项”"
+    if collected > 0 and _FEE_ZERO.search(flat) and "处理费" in flat:
+        yield ctx.finding(rule, where="zero", cells=["s6.fees", "fees.collected"], left=0, right=collected,
+                          text_label=label, reason=f"正文说未收取信息处理费，但填写的实际收取金额为 {format_value(collected)} 元。")
+    for m in _FEE_AMOUNT.finditer(flat):
+        try:
+            amount = Decimal(m.group("amount").replace(",", "").replace("，", ""))
+        except ArithmeticError:
+            continue
+        if m.group("unit") == "万元":
+            amount *= 10000
+        if amount != collected:
+            yield ctx.finding(rule, where=f"amount@{m.start()}", cells=["s6.fees", "fees.collected"],
+                              left=amount, right=collected, text_label=label,
+                              reason=f"正文写收取信息处理费 {format_value(amount)} 元，填写的实际收取金额为 {format_value(collected)} 元，相差 {format_value(amount - collected)} 元。")
+
+
+# ------------------------------------------------------------------ form
+@check("text_required")
+def text_required(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    keys = [k for k in rule.params["texts"] if k in ctx.fmt.texts]
+    if keys and not any((ctx.report.texts.get(k) or "").strip() for k in keys):
+        yield ctx.finding(rule, where=keys[0], cells=keys)
+
+
+@check("text_recommended")
+def text_recommended(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for k in rule.params["texts"]:
+        if k in ctx.fmt.texts and not (ctx.report.texts.get(k) or "").strip():
+            yield ctx.finding(rule, where=k, cells=[k], label=ctx.fmt.texts[k].label)
+
+
+@check("fee_statement")
+def fee_statement(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.report.year < rule.params.get("from_year", 0):
+        return
+    text = P.compact(_s6_text(ctx))
+    if not text:
+        return  # FORM-S6-EMPTY says so already
+    level = rule.params.get("level", "missing")
+    mentions = "处理费" in text or "收费" in text
+    states = bool(_FEE_ZERO.search(text) or _FEE_AMOUNT.search(text) or re.search(r"收费通知", text))
+    if level == "missing" and not mentions:
+        yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
+            "“六、其他需要报告的事项”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"
+            "发出收费通知的件数和金额以及实际收取的金额（未收取也应写明）。"))
+    elif level == "policy_only" and mentions and not states:
+        yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
+            "“六、其他需要报告的事项”只提到信息处理费的管理办法，没有写本年度实际收费情况"
+            "（如“本年度未收取信息处理费”或收取金额）。"))
+
+
+_PERIOD = re.compile(r"统计(?:期限|期间|时限|时间|周期|范围)[^。]{0,40}")
+
+
+@check("period")
+def period(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, label, text in ctx.texts():
+        for m in _PERIOD.finditer(P.compact(text)):
+            years = {int(y) for y in re.findall(r"(\d{4})年", m.group(0))}
+            for y in sorted(years - {ctx.report.year}):
+                yield ctx.finding(rule, where=f"{key}:{y}", cells=[key], left=y, right=ctx.report.year,
+                                  **_text_fields(ctx, key, label))
+
+
+def _heading_matches(ctx: Context) -> list[tuple[str, str | None]]:
+    """(official heading, the heading found for that part or None) for an imported report."""
+    found = [P.compact(h) for h in ctx.report.headings or []]
+    out = []
+    for h in ctx.fmt.headings:
+        prefix = h.label.split("、")[0] + "、"
+        exact = next((f for f in found if f == h.label), None)
+        out.append((h.label, exact or next((f for f in found if f.startswith(prefix)), None)))
+    return out
+
+
+@check("headings")
+def headings(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.report.headings is None:
+        return
+    for expected, found in _heading_matches(ctx):
+        if found is None:
+            yield ctx.finding(rule, where=expected, reason=f"缺少“{expected}”部分。年报必须包含规定的六个部分。")
+
+
+@check("heading_wording")
+def heading_wording(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.report.headings is None:
+        return
+    for expected, found in _heading_matches(ctx):
+        if found is not None and found != expected:
+            yield ctx.finding(rule, where=expected, found=found, expected=expected)
+
+
+# ------------------------------------------------------------------ across years
+@check("carried_over")
+def carried_over(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is None:
+        return
+    for col in ctx.fmt.tables["t3"].columns:
+        here, there = f"t3.carried.{col.key}", f"t3.forward.{col.key}"
+        left, right = ctx.report.cells.get(here), prev.cells.get(there)
+        if left is None or right is None or left == right:
+            continue
+        yield ctx.finding(rule, where=col.key, cells=[here], left=left, right=right,
+                          col_label=col.labels[-1])
+
+
+@check("in_force")
+def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is None:
+        return
+    for row in ("rules", "normative"):
+        keys = {c: f"t2.{row}.{c}" for c in ("in_force", "issued", "repealed")}
+        if f"t2.{row}.in_force" not in prev.cells or keys["in_force"] not in ctx.fmt.cells:
+            continue
+        now, issued, repealed = (ctx.report.cells.get(keys[c]) for c in ("in_force", "issued", "repealed"))
+        before = prev.cells.get(keys["in_force"])
+        if None in (now, issued, repealed, before):
+            continue
+        expected = before + issued - repealed
+        if now != expected:
+            yield ctx.finding(rule, where=row, cells=list(keys.values()), left=now, right=expected,
+                              row_label=ctx.fmt.cell_label(keys["in_force"]).split(" ")[1].split(" / ")[0],
+                              previous=before, issued=issued, repealed=repealed)
+
+
+@check("same_text")
+def same_text(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is None:
+        return
+    for key, label, text in ctx.texts():
+        old = prev.texts.get(key) or ""
+        a, b = P.compact(text), P.compact(old)
+        if min(len(a), len(b)) < rule.params["min_length"]:
+            continue
+        # Drop the year figures so that "2024年" vs "2023年" alone does not hide copying.
+        a, b = re.sub(r"\d", "", a), re.sub(r"\d", "", b)
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if matcher.quick_ratio() < rule.params["threshold"]:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= rule.params["threshold"]:
+            yield ctx.finding(rule, where=key, cells=[key], label=label, similarity=str(round(ratio * 100)))
+
+
+@check("previous_year")
+def previous_year(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is not None and prev.year != ctx.report.year - 1:
+        yield ctx.finding(rule, left=prev.year, right=ctx.report.year, expected=ctx.report.year - 1)
