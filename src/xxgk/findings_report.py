@@ -42,7 +42,7 @@ def render_text(
             lines.append(f"  ■ {rule_id} {items[0].title}（{len(items)} 处）")
             shown = items if limit <= 0 else items[:limit]
             for f in shown:
-                where = "、".join(f.addresses[:3]) + ("等" if len(f.addresses) > 3 else "")
+                where = "、".join(f.addresses[:4]) + ("等" if len(f.addresses) > 4 else "")
                 lines.append(f"    - {f.message}" + (f"  [{where}]" if where else ""))
             if len(shown) < len(items):
                 lines.append(f"    ……另有 {len(items) - len(shown)} 处同类问题（加 --limit 0 显示全部）")
