@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from fnmatch import fnmatchcase
@@ -147,9 +148,8 @@ def cell_notes(rule: Rule, ctx: Context) -> Iterator[Finding]:
             fix=note.fix,
             value=format_value(ctx.report.value(note.key)),
         )
-        if note.address and not f.addresses:
-            f = Finding(**{**f.__dict__, "addresses": (note.address,)})
-        yield f
+        # A reader knows where it found the cell even for keys the layout does not place.
+        yield replace(f, addresses=(note.address,)) if note.address and not f.addresses else f
 
 
 @check("cell_ranges")
@@ -217,13 +217,13 @@ def sums(rule: Rule, ctx: Context) -> Iterator[Finding]:
             left=total,
             right=parts,
             col_label=cell.column_labels[-1],
-            row_label=ctx.fmt.cell_label(rel.total).split(" ", 1)[-1].rsplit(" / ", 1)[0],
+            row_label=ctx.fmt.row_label(rel.total),
             group_label="".join(cell.column_labels[:-1]),
         )
 
 
 # ------------------------------------------------------------------ prose vs tables
-def _text_fields(ctx: Context, key: str, label: str) -> dict[str, Any]:
+def _quoted(label: str) -> dict[str, Any]:
     return {"text_label": f"“{label}”"}
 
 
@@ -250,7 +250,7 @@ def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     left=said,
                     right=values[0],
                     alt=values[-1],
-                    **_text_fields(ctx, key, label),
+                    **_quoted(label),
                 )
 
 
@@ -264,7 +264,7 @@ def prose_zero(rule: Rule, ctx: Context) -> Iterator[Finding]:
         flat = P.compact(text)
         if any(p.search(flat) for p in patterns):
             yield ctx.finding(rule, where=key, cells=[key, *ctx.keys(rule.params["expect"])],
-                              left=0, right=value, **_text_fields(ctx, key, label))
+                              left=0, right=value, **_quoted(label))
 
 
 @check("prose_outcomes")
@@ -290,7 +290,7 @@ def prose_outcomes(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     left=said,
                     right=value,
                     outcome=o["label"],
-                    **_text_fields(ctx, key, label),
+                    **_quoted(label),
                 )
 
 
@@ -308,7 +308,7 @@ def prose_category(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 if reason:
                     yield ctx.finding(rule, where=f"{key}:{m['said']}:{reason.group(0)}", cells=[key],
                                       said=m["said"], reason=reason.group(0), right=m["right"],
-                                      **_text_fields(ctx, key, label))
+                                      **_quoted(label))
 
 
 def _review_value(ctx: Context, subject: str, outcome: str) -> tuple[Any, list[str]]:
@@ -332,7 +332,7 @@ def prose_review(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 right=value,
                 subject=fig.subject_label,
                 outcome=fig.outcome_label if fig.outcome != "total" else "",
-                **_text_fields(ctx, key, label),
+                **_quoted(label),
             )
 
 
@@ -352,7 +352,7 @@ def prose_all_upheld(rule: Rule, ctx: Context) -> Iterator[Finding]:
                         rule, where=f"{key}:{subject}", cells=[key, *(c for _, cs in parts.values() for c in cs)],
                         left=0, right=not_upheld, subject=slabel,
                         corrected=parts["corrected"][0], other=parts["other"][0], pending=parts["pending"][0],
-                        **_text_fields(ctx, key, label),
+                        **_quoted(label),
                     )
 
 
@@ -368,10 +368,10 @@ def prose_review_none(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 value, cells = _review_value(ctx, subject, "total")
                 if value:
                     yield ctx.finding(rule, where=f"{key}:{subject}", cells=[key, *cells], left=0,
-                                      right=value, subject=slabel, **_text_fields(ctx, key, label))
+                                      right=value, subject=slabel, **_quoted(label))
 
 
-_FEE_ZERO = re.compile(r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费|收取[^。；]{0,12}?(?:0|零)元")
+_FEE_ZERO = re.compile(r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费|收取[^。；]{0,12}?(?<![\d.零〇一二两三四五六七八九十百千万])(?:0|零)元")
 _FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?" + P.NUMBER.replace("(?P<n>", "(?P<amount>").replace("\\d[\\d,，]*", "\\d[\\d,，.]*") + r"(?P<unit>万?元)")
 
 
@@ -447,7 +447,7 @@ def period(rule: Rule, ctx: Context) -> Iterator[Finding]:
             years = {int(y) for y in re.findall(r"(\d{4})年", m.group(0))}
             for y in sorted(years - {ctx.report.year}):
                 yield ctx.finding(rule, where=f"{key}:{y}", cells=[key], left=y, right=ctx.report.year,
-                                  **_text_fields(ctx, key, label))
+                                  **_quoted(label))
 
 
 def _heading_matches(ctx: Context) -> list[tuple[str, str | None]]:
@@ -510,7 +510,7 @@ def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
         expected = before + issued - repealed
         if now != expected:
             yield ctx.finding(rule, where=row, cells=list(keys.values()), left=now, right=expected,
-                              row_label=ctx.fmt.cell_label(keys["in_force"]).split(" ")[1].split(" / ")[0],
+                              row_label=ctx.fmt.row_label(keys["in_force"]),
                               previous=before, issued=issued, repealed=repealed)
 
 

@@ -141,7 +141,7 @@ class Format:
         if key in self.cells:
             cell = self.cells[key]
             table = self.tables[cell.table]
-            row = _short_row_label(cell.row_labels)
+            row = self.row_label(key)
             col = cell.column_labels[-1] if table.key != "t4" else "·".join(cell.column_labels)
             return f"{table.short} {row} / {col}" if row else f"{table.short} {col}"
         if key in self.facts:
@@ -149,6 +149,10 @@ class Format:
         if key in self.texts:
             return self.texts[key].label
         return key
+
+    def row_label(self, key: str) -> str:
+        """The row part of a cell's label: ``四、结转下年度继续办理``, ``（三）不予公开 1.属于国家秘密``."""
+        return _short_row_label(self.cells[key].row_labels)
 
     def heading(self, section: str) -> str:
         return next(h.label for h in self.headings if h.key == section)
