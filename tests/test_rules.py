@@ -58,7 +58,7 @@ def test_identity_fires_per_column_with_left_right_diff(huaian: Report) -> None:
     f = found[0]
     assert (f.left, f.right, f.diff) == (61, 63, -2)
     assert "表三!H29" in f.addresses and "t3.forward.legal" in f.cells
-    assert "法律服务机构" in f.message and "61" in f.message and "63" in f.message and "-2" in f.message
+    assert "法律服务机构" in f.message and "为 61" in f.message and "为 63" in f.message and "相差 2" in f.message
     assert f.severity is Severity.ERROR and f.id == "T3-IDENTITY:legal"
 
 

@@ -85,7 +85,9 @@ class Context:
         if diff is None and isinstance(left, (int, Decimal)) and isinstance(right, (int, Decimal)):
             diff = left - right
         shown = _Fields({k: format_value(v) if not isinstance(v, str) else v for k, v in fields.items()})
-        shown.update(left=format_value(left), right=format_value(right), diff=format_value(diff))
+        # The message says how far apart the sides are; the signed difference stays in ``diff``.
+        shown.update(left=format_value(left), right=format_value(right),
+                     diff=format_value(abs(diff) if isinstance(diff, (int, Decimal)) else diff))
         cells = tuple(dict.fromkeys(cells))
         return Finding(
             rule=rule.id,
