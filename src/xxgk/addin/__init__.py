@@ -1,0 +1,19 @@
+"""The Excel add-in: a thin xlwings layer over the same calls as the CLI.
+
+This package is the only place in xxgk that imports xlwings. Every ribbon button runs
+``import xxgk.addin; xxgk.addin.dispatch('<tag>')`` (see ``addin/vba/XxgkRibbon.bas``); the
+module name is fixed and ASCII, never derived from a file name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def dispatch(tag: str, book: Any = None) -> Any:
+    """Run the button ``tag`` on ``book`` (default: the workbook the click came from).
+
+    Never raises: a user sees a Chinese message, a maintainer the trace in the log file."""
+    from xxgk.addin.buttons import dispatch as _dispatch
+
+    return _dispatch(tag, book)
