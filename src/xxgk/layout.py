@@ -128,3 +128,62 @@ def _place_forms(fmt: Format, out: dict[str, Address]) -> None:
         row = next_row.get(sheet, FORM_FIRST_ROW)
         out[key] = Address(sheet, row, 2)
         next_row[sheet] = row + 1
+
+
+# ---------------------------------------------------------------- workbook furniture
+# Cover (说明) cells a person fills or reads: agency, report year, and the live status summary.
+COVER_CELLS = {
+    "agency": Address(COVER, 3, 3),
+    "year": Address(COVER, 4, 3),
+    "format": Address(COVER, 5, 3),
+    "status": Address(COVER, 6, 3),
+    "unbalanced": Address(COVER, 7, 3),  # how many live checks fail
+    "blank": Address(COVER, 8, 3),  # how many table input cells are blank
+}
+COVER_FIRST_FREE_ROW = 10  # how to fill, colour legend
+
+# The visible sheets that hold input cells, in workbook order. Their _flags mirror: the same row,
+# the column shifted by FLAG_BLOCK × the sheet's position, so one hidden sheet mirrors them all.
+INPUT_SHEETS = tuple(dict.fromkeys(SECTION_SHEETS.values()))
+FLAG_BLOCK = 30
+
+
+def flag_address(sheet: str, row: int, column: int) -> Address:
+    """The _flags cell mirroring ``sheet``!(row, column): a non-empty value there highlights it."""
+    return Address(FLAGS, row, column + FLAG_BLOCK * INPUT_SHEETS.index(sheet))
+
+
+def flag_for(version: str, key: str) -> Address:
+    """The _flags cell of a key (``layout.flag_for("2021", "t3.new.natural")``)."""
+    a = addresses(version)[key]
+    return flag_address(a.sheet, a.row, a.column)
+
+
+@cache
+def check_addresses(version: str = "2021") -> dict[str, Address]:
+    """Where the live check formulas go, by check key.
+
+    ``identity.<col>``: the row under 表三, one per column (一+二 = 三（七）+ 四).
+    ``sum.column.<total key>``: the next row, under a total row's cell (（七）总计 = its parts).
+    ``sum.row.<total key>``: beside a total column, one column right of the table (总计 = its
+    parts); in a one-row table (表四) under the total cell instead.
+    """
+    fmt = load_format(version)
+    at = addresses(version)
+    out: dict[str, Address] = {}
+    t3 = fmt.tables["t3"]
+    end3 = table_end_row(version, "t3")
+    for col in t3.columns:
+        a = at[t3.cell_key(t3.rows[0].key, col.key)]
+        out[f"identity.{col.key}"] = Address(a.sheet, end3 + 1, a.column)
+    for rel in fmt.sums:
+        a = at[rel.total]
+        table = fmt.tables[rel.table]
+        if rel.axis == "column":
+            out[f"sum.column.{rel.total}"] = Address(a.sheet, table_end_row(version, rel.table) + 2, a.column)
+        elif len(table.rows) > 1:
+            last = max(b.column for k, b in at.items() if k.startswith(rel.table + "."))
+            out[f"sum.row.{rel.total}"] = Address(a.sheet, a.row, last + 1)
+        else:
+            out[f"sum.row.{rel.total}"] = Address(a.sheet, a.row + 1, a.column)
+    return out
