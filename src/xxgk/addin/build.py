@@ -234,3 +234,58 @@ def _lf(text: str) -> str:
 
 def _crlf(text: str) -> str:
     return _lf(text).replace("\n", "\r\n")
+
+
+# ---------------------------------------------------------------------------- lint
+CALLBACK_ATTRIBUTES = ("onAction", "getLabel", "getEnabled", "getVisible", "getImage", "getScreentip",
+                       "getSupertip", "getPressed", "onLoad", "getContent", "getItemCount", "getItemLabel")
+_CUI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+
+
+def lint_sources(src: Path | None = None) -> list[str]:
+    """Problems in the add-in sources (an empty list means fine): every customUI callback is a
+    Public Sub of our VBA with an IRibbonControl parameter, ids are unique, every button has an
+    ASCII tag the Python dispatcher knows, VBA is ASCII, messages cover every key the VBA asks for."""
+    import xml.etree.ElementTree as ET
+
+    from xxgk.addin.buttons import TAGS
+
+    src = src or addin_sources()
+    problems: list[str] = []
+    try:
+        modules = our_modules(src)
+    except InputError as exc:
+        return [str(exc)]
+    subs: dict[str, str] = {}
+    for text in modules.values():
+        for m in re.finditer(r"^Public Sub (\w+)\(([^)]*)\)", text, re.M):
+            subs[m.group(1)] = m.group(2)
+    try:
+        root = ET.fromstring((src / "customUI.xml").read_bytes())
+    except ET.ParseError as exc:
+        return [f"customUI.xml is not well-formed XML: {exc}"]
+    if root.tag != _CUI_NS + "customUI":
+        problems.append(f"customUI.xml root is {root.tag}, expected the 2006/01 customUI namespace")
+    ids: dict[str, int] = {}
+    for el in root.iter():
+        if "id" in el.attrib:
+            ids[el.attrib["id"]] = ids.get(el.attrib["id"], 0) + 1
+        for attr in CALLBACK_ATTRIBUTES:
+            proc = el.attrib.get(attr)
+            if proc is None:
+                continue
+            if proc not in subs:
+                problems.append(f"{el.attrib.get('id')}: {attr}={proc} is not a Public Sub in addin/vba")
+            elif attr == "onAction" and "IRibbonControl" not in subs[proc]:
+                problems.append(f"{proc} must take (control As IRibbonControl)")
+        if el.tag == _CUI_NS + "button":
+            tag = el.attrib.get("tag", "")
+            if not re.fullmatch(r"[a-z0-9_]{1,40}", tag):
+                problems.append(f"{el.attrib.get('id')}: tag {tag!r} must be [a-z0-9_]")
+            elif tag not in TAGS:
+                problems.append(f"{el.attrib.get('id')}: tag {tag!r} is not handled by xxgk.addin.dispatch")
+    problems += [f"duplicate id {i!r} ({n} times)" for i, n in ids.items() if n > 1]
+    asked = {m for text in modules.values() for m in re.findall(r'XxgkText\("(\w+)"\)', text)}
+    have = messages(src)
+    problems += [f"messages.toml has no {k!r} (used by the VBA)" for k in sorted(asked - set(have))]
+    return problems
