@@ -102,6 +102,39 @@ def cmd_example(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from xxgk.fileio import same_file
+    from xxgk.sources import read_report
+    from xxgk.workbook import write_workbook
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"输出文件应以 .xlsx 结尾（现为“{out.name}”），例如：xxgk new 2024年报.xlsx")
+    for given in (args.source, args.previous):
+        if given and same_file(Path(given), out):
+            raise InputError(f"输出文件 {out} 与输入文件相同。为免覆盖输入，请换一个输出文件名。")
+    report = read_report(args.source) if args.source else None
+    previous = read_report(args.previous) if args.previous else None
+    if args.year is not None and not 1900 < args.year < 3000:
+        raise InputError(f"--year 应为四位年份（现为 {args.year}），例如 --year 2024。")
+    path = write_workbook(out, report, year=args.year, agency=args.agency or "", previous=previous)
+    if report is not None:
+        from xxgk.workbook.reader import recomputed_totals
+
+        changed = recomputed_totals(report)
+        if changed:
+            print(f"注意：{args.source} 中有 {len(changed)} 个合计与分项之和不一致（如 {changed[0]}），"
+                  "工作簿中的合计一律由公式按分项自动计算。")
+        if report.notes:
+            print(f"注意：{args.source} 有 {len(report.notes)} 个单元格的内容未能按数字读取或已自动规范，"
+                  "请在新工作簿中核对（可先运行 xxgk check 查看）。")
+    agency = args.agency or (report.agency if report else "")
+    year = args.year if args.year is not None else (report.year if report else "")
+    what = f"{agency} {year}".strip()
+    print(f"已生成填报工作簿：{path}" + (f"（{what}）" if what else ""))
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -131,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("example", cmd_example, "写出内置示例年报 JSON（保定市科学技术局 2024 年度）")
     p.add_argument("output", metavar="输出文件", help="要写出的 JSON 文件（不会覆盖已有文件）")
+
+    p = add("new", cmd_new, "生成带保护、公式和校验的填报工作簿（.xlsx），可用已有年报预先填好")
+    p.add_argument("output", metavar="输出文件", help="要生成的 .xlsx 工作簿（不会覆盖已有文件）")
+    p.add_argument("--year", type=int, metavar="年度", help="报告年度，如 2024（不填则由填报人在工作簿中填写）")
+    p.add_argument("--agency", metavar="单位", help="填报单位名称")
+    p.add_argument("--from", dest="source", metavar="年报文件", help="用已有年报（JSON 或工作簿）预先填写")
+    p.add_argument("--previous", metavar="上年文件", help="上年年报（JSON 或工作簿），存入工作簿供跨年度核对")
     return parser
 
 

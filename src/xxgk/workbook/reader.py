@@ -412,3 +412,17 @@ def _total(fmt: Format, key: str, cells: dict[str, Value | None]) -> Value | Non
 def report_from_data(data: WorkbookData) -> Report:
     """The Report in ``data`` (see :class:`WorkbookData`); :class:`InputError` if it cannot be one."""
     return _Reader(data).report()
+
+
+def recomputed_totals(report: Report) -> list[str]:
+    """Labels of the totals in ``report`` that differ from the sum of their parts (a workbook
+    built from it shows the sum: its totals are formulas)."""
+    fmt = report.spec
+    cells = {k: v for k, v in report.cells.items() if not fmt.cells[k].total_of}
+    out = []
+    for key, cell in fmt.cells.items():
+        if cell.total_of:
+            given, computed = report.cells.get(key), _total(fmt, key, cells)
+            if given is not None and computed is not None and given != computed:
+                out.append(fmt.cell_label(key))
+    return out
