@@ -485,6 +485,10 @@ class _Builder:
             _set_text(ws.cell(i, 3), value) if isinstance(value, str) else setattr(
                 ws.cell(i, 3), "value", _number(value))
             self.name(key, kind, Address(title, i, 3))
+            if kind in ("draft", "previous"):
+                # The add-in stores generated drafts and last year's report here without
+                # unprotecting the sheet (issue 5); the sheet stays hidden behind structure protection.
+                ws.cell(i, 3).protection = Protection(locked=False)
         ws.column_dimensions["A"].width = 36
         ws.column_dimensions["B"].width = 40
         ws.column_dimensions["C"].width = 60
