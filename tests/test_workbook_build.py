@@ -1,0 +1,279 @@
+"""The built workbook, read with openpyxl: official labels (against the independent oracle),
+merged headers, locked/unlocked cells, formulas, validation, names, hidden sheets, printing,
+and the committed template being exactly a fresh build."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from oracle import official_labels
+from xxgk import layout
+from xxgk.spec import COUNT, load_format
+from xxgk.workbook import build_workbook, write_workbook
+from xxgk.workbook.builder import PASSWORD
+from xxgk.workbook.formulas import live_checks
+from xxgk.workbook.names import key_for, name_for
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "workbook" / "政府信息公开年报模板-2021.xlsx"
+FMT = load_format("2021")
+AT = layout.addresses("2021")
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return load_workbook(io.BytesIO(build_workbook()))
+
+
+@pytest.fixture(scope="module")
+def filled(request):
+    from xxgk.examples import load_example
+
+    return load_workbook(io.BytesIO(build_workbook(load_example())))
+
+
+def merged_value(ws, row: int, col: int):
+    """The value shown in (row, col): the top-left cell of the merge it belongs to."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return ws.cell(rng.min_row, rng.min_col).value
+    return ws.cell(row, col).value
+
+
+def merge_of(ws, row: int, col: int) -> str:
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.coord
+    return ""
+
+
+# ---------------------------------------------------------------------- labels vs the oracle
+def test_table3_labels_equal_the_oracle(wb):
+    o = official_labels()["2021"]["table3"]
+    first = AT["t3.new.natural"]
+    ws = wb[first.sheet]
+    assert ws.cell(1, 1).value == o["caption"]
+    assert merged_value(ws, 2, 1) == o["corner_note"]
+    assert merge_of(ws, 2, 1) == "A2:C4"  # corner note over 3 label columns × 3 header rows
+    for j, labels in enumerate(o["columns"]):
+        col = first.column + j
+        header = [merged_value(ws, r, col) for r in range(2, first.row)]
+        shown = list(dict.fromkeys(header))  # a label merged down appears once
+        assert shown == [o["column_header"], *labels]
+    for i, labels in enumerate(o["rows"]):
+        row = first.row + i
+        shown = list(dict.fromkeys(merged_value(ws, row, c) for c in range(1, first.column)))
+        assert shown == labels, row
+
+
+def test_table3_merges(wb):
+    ws = wb[AT["t3.new.natural"].sheet]
+    merges = {r.coord for r in ws.merged_cells.ranges}
+    assert {"A2:C4", "D2:J2", "D3:D4", "E3:I3", "J3:J4"} <= merges
+    assert "A5:C5" in merges and "A29:C29" in merges  # 一、 and 四、 span the label columns
+    assert "A7:A28" in merges  # 三、本年度办理结果 over all result rows
+    assert "B7:C7" in merges and "B28:C28" in merges  # （一） and （七）总计
+    groups = {"（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5, "（六）其他处理": 3}
+    for label, n in groups.items():
+        cell = next(c for row in ws.iter_rows(min_col=2, max_col=2) for c in row if c.value == label)
+        rng = merge_of(ws, cell.row, 2)
+        assert rng == f"B{cell.row}:B{cell.row + n - 1}", label
+
+
+def test_table4_labels_and_merges(wb):
+    o = official_labels()["2021"]["table4"]
+    first = AT["t4.review.upheld"]
+    ws = wb[first.sheet]
+    assert ws.cell(1, 1).value == o["caption"]
+    for j, labels in enumerate(o["columns"]):
+        shown = list(dict.fromkeys(merged_value(ws, r, first.column + j) for r in range(2, first.row)))
+        assert shown == labels
+    merges = {r.coord for r in ws.merged_cells.ranges}
+    assert {"A2:E2", "F2:O2", "F3:J3", "K3:O3"} <= merges  # 行政复议 5, 行政诉讼 10, 5 + 5
+    assert {"A3:A4", "E3:E4"} <= merges  # 行政复议's own results span the two lower rows
+
+
+def test_table2_labels(wb):
+    o = official_labels()["2021"]["table2"]
+    ws = wb[AT["t2.rules.issued"].sheet]
+    assert ws.cell(1, 1).value == o["caption"]
+    for block, rows in zip(o["blocks"], layout.t2_block_rows("2021"), strict=True):
+        assert merged_value(ws, rows.title, 1) == block["title"]
+        assert [ws.cell(rows.header, 1 + j).value for j in range(len(block["columns"]))] == block["columns"]
+        assert [ws.cell(rows.first + i, 1).value for i in range(len(block["rows"]))] == block["rows"]
+
+
+def test_section_headings(wb):
+    headings = official_labels()["2021"]["headings"]
+    titles = [wb[s].cell(1, 1).value for s in layout.INPUT_SHEETS]
+    # 一、五、六 head their sheets; 二、三、四 are the table captions (tested above)
+    assert titles[0] == headings[0] and titles[-2:] == headings[-2:]
+
+
+# ---------------------------------------------------------------------- locked, formulas, checks
+def test_every_total_is_a_locked_formula_and_every_input_unlocked(wb):
+    for key, a in AT.items():
+        c = wb[a.sheet][a.cell]
+        cell = FMT.cells.get(key)
+        if cell is not None and cell.total_of:
+            assert isinstance(c.value, str) and c.value.startswith("=SUM("), key
+            assert c.protection.locked, key
+        else:
+            assert not c.protection.locked, key
+            assert c.fill.fgColor.rgb.endswith("FFF2CC"), key
+    ws = wb[AT["t3.new.natural"].sheet]
+    assert ws["J5"].value == "=SUM(D5:I5)" and ws["D28"].value == "=SUM(D7:D27)"
+    # only input cells (and the cover's agency/year) are unlocked
+    inputs = {(a.sheet, a.cell) for k, a in AT.items() if not (k in FMT.cells and FMT.cells[k].total_of)}
+    inputs |= {(a.sheet, a.cell) for k, a in layout.COVER_CELLS.items() if k in ("agency", "year")}
+    for name in [layout.COVER, *layout.INPUT_SHEETS]:
+        for row in wb[name].iter_rows():
+            for c in row:
+                if not c.protection.locked and type(c).__name__ != "MergedCell":
+                    assert (name, c.coordinate) in inputs, (name, c.coordinate)
+
+
+def test_protection(wb):
+    assert wb.security.lockStructure
+    for ws in wb.worksheets:
+        if ws.title in (layout.RESULTS, layout.FLAGS):
+            assert not ws.protection.sheet, ws.title  # the add-in writes here
+        else:
+            assert ws.protection.sheet, ws.title
+            assert ws.protection.password  # hashed
+    assert len(PASSWORD) >= 4
+
+
+def test_hidden_sheets(wb):
+    states = {ws.title: ws.sheet_state for ws in wb.worksheets}
+    for name in (layout.META, layout.PREVIOUS, layout.DRAFTS, layout.FLAGS):
+        assert states[name] == "hidden"
+    for name in (layout.COVER, *layout.INPUT_SHEETS, layout.RESULTS):
+        assert states[name] == "visible"
+
+
+def test_data_validation_per_type(wb):
+    for key, a in AT.items():
+        cell = FMT.cells.get(key)
+        kind = cell.type if cell else (FMT.facts[key].type if key in FMT.facts else "text")
+        if (cell and cell.total_of) or kind == "text":
+            continue
+        found = [dv for dv in wb[a.sheet].data_validations.dataValidation if a.cell in dv.sqref]
+        assert len(found) == 1, key
+        dv = found[0]
+        assert dv.type == ("whole" if kind == COUNT else "decimal"), key
+        assert dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
+        assert dv.showErrorMessage and dv.errorStyle == "stop"
+        assert re.search(r"[\u4e00-\u9fff]", dv.prompt) and re.search(r"[\u4e00-\u9fff]", dv.error)
+
+
+def test_live_checks_and_their_red_format(wb):
+    checks = live_checks("2021")
+    assert len([c for c in checks if c.key.startswith("identity.")]) == 7
+    assert len([c for c in checks if c.key.startswith("sum.row.t4")]) == 3
+    for check in checks:
+        ws = wb[check.address.sheet]
+        assert ws[check.address.cell].value == check.formula
+        rules = [r for rng in ws.conditional_formatting for r in rng.rules
+                 if check.address.cell in str(rng.sqref).split()]
+        assert any('="不平衡"' in f for r in rules for f in r.formula), check.key
+    ident = next(c for c in checks if c.key == "identity.natural")
+    assert ident.formula.startswith('=IF(COUNT(D5:D27,D29)<24,"未填写",IF((D5+D6)=(D28+D29)')
+    status = wb[layout.COVER][layout.COVER_CELLS["status"].cell].value
+    assert "处勾稽关系不平衡" in status and "勾稽关系全部平衡" in status
+
+
+def test_every_input_cell_has_a_flag_highlight(wb):
+    for key, a in AT.items():
+        if key in FMT.cells and FMT.cells[key].total_of:
+            continue
+        ws = wb[a.sheet]
+        flag = layout.flag_for("2021", key)
+        hit = False
+        for rng in ws.conditional_formatting:
+            for cr in rng.sqref.ranges:
+                if cr.min_row <= a.row <= cr.max_row and cr.min_col <= a.column <= cr.max_col:
+                    for rule in rng.rules:
+                        m = re.match(r"LEN\('_flags'!([A-Z]+)(\d+)\)>0", rule.formula[0])
+                        if m:
+                            # the formula is relative to the range's top-left cell
+                            from openpyxl.utils import column_index_from_string
+
+                            dc = column_index_from_string(m.group(1)) - cr.min_col
+                            dr = int(m.group(2)) - cr.min_row
+                            assert (a.row + dr, a.column + dc) == (flag.row, flag.column), key
+                            hit = True
+        assert hit, key
+
+
+# ---------------------------------------------------------------------- names
+def test_a_name_per_key(wb):
+    names = wb.defined_names
+    cell_like = re.compile(r"^[A-Za-z]{1,3}\d+$|^[Rr]\d*[Cc]\d*$")
+    for key, a in AT.items():
+        n = name_for(key)
+        assert not cell_like.match(n)
+        assert key_for(n) == ("value", key)
+        assert names[n].attr_text == f"'{a.sheet}'!${layout.column_letter(a.column)}${a.row}", key
+    for key in FMT.texts:
+        assert name_for(key, "draft") in names
+    for key in FMT.cells:
+        assert name_for(key, "previous") in names
+    for key in ("kind", "format", "tool", "disabled_rules"):
+        assert name_for(key, "meta") in names
+
+
+def test_print_setup(wb):
+    ws3 = wb[AT["t3.new.natural"].sheet]
+    assert ws3.page_setup.orientation == "landscape"
+    assert int(ws3.page_setup.paperSize) == 9  # A4
+    assert ws3.page_setup.fitToWidth == 1 and ws3.page_setup.fitToHeight == 0
+    assert ws3.sheet_properties.pageSetUpPr.fitToPage
+    assert ws3.print_title_rows == "$2:$4"
+    assert ws3.column_dimensions["C"].width > ws3.column_dimensions["D"].width
+    fonts = {ws3["C10"].font.name, ws3["D5"].font.name}
+    assert fonts == {"宋体"}
+    assert wb[AT["s5.text"].sheet][AT["s5.text"].cell].font.name == "仿宋"
+
+
+# ---------------------------------------------------------------------- values and determinism
+def test_filled_values(filled):
+    from xxgk.examples import load_example
+
+    ex = load_example()
+    for key, a in AT.items():
+        v = filled[a.sheet][a.cell].value
+        if key in FMT.cells and FMT.cells[key].total_of:
+            continue
+        want = ex.value(key)
+        assert (v if v is not None else ("" if key in FMT.texts else None)) == (
+            want if not hasattr(want, "is_finite") else int(want)), key
+    assert filled[layout.COVER]["C3"].value == ex.agency and filled[layout.COVER]["C4"].value == ex.year
+
+
+def test_build_is_deterministic_and_the_committed_template_is_a_fresh_build():
+    assert build_workbook() == build_workbook()
+    assert TEMPLATE.is_file(), "run: python -m xxgk new workbook/政府信息公开年报模板-2021.xlsx"
+    assert TEMPLATE.read_bytes() == build_workbook(), (
+        "the committed template is stale: rm it and run python -m xxgk new workbook/政府信息公开年报模板-2021.xlsx")
+
+
+def test_write_workbook_never_overwrites(tmp_path):
+    from xxgk.errors import InputError
+
+    p = write_workbook(tmp_path / "a.xlsx", year=2024, agency="某局")
+    with pytest.raises(InputError, match="已存在"):
+        write_workbook(p)
+    assert write_workbook(p, overwrite=True) == p
+
+
+def test_text_starting_with_equals_stays_text(example):
+    example.texts["s5.text"] = "=1+1 不是公式"
+    wb = load_workbook(io.BytesIO(build_workbook(example)))
+    a = AT["s5.text"]
+    assert wb[a.sheet][a.cell].value == "=1+1 不是公式" and wb[a.sheet][a.cell].data_type == "s"
