@@ -18,7 +18,7 @@ from typing import Any
 from xxgk import __version__
 from xxgk.errors import InputError
 from xxgk.fileio import write_atomic
-from xxgk.spec import COUNT, TEXT, Format, load_format
+from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
 from xxgk.values import Value
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a full report is ~50 KB; anything near this is not one
@@ -156,7 +156,7 @@ def _json_value(v: Any) -> Any:
 def _model_value(raw: Any, kind: str) -> Value | str | None:
     if raw is None:
         return None
-    if kind == COUNT:
+    if kind in (COUNT, SIGNED):
         return int(raw)
     if kind == TEXT:
         return str(raw)

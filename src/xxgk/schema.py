@@ -14,12 +14,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from xxgk.errors import InputError
-from xxgk.spec import AMOUNT, COUNT, TEXT, YUAN, Format, available_versions, load_format
+from xxgk.spec import AMOUNT, COUNT, SIGNED, TEXT, YUAN, Format, available_versions, load_format
 
 MAX_SHOWN = 30
 
 _VALUE_DEFS = {
     COUNT: {"type": ["integer", "null"], "minimum": 0, "description": "件数：不小于 0 的整数；null 表示未填写"},
+    SIGNED: {"type": ["integer", "null"], "description": "增减数：整数，可为负数；null 表示未填写"},
     AMOUNT: {"type": ["number", "null"], "minimum": 0, "description": "金额（万元）：不小于 0；null 表示未填写"},
     YUAN: {"type": ["number", "null"], "minimum": 0, "description": "金额（元）：不小于 0；null 表示未填写"},
     TEXT: {"type": ["string", "null"], "description": "文字"},

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from xxgk.spec import COUNT
+from xxgk.spec import COUNT, SIGNED
 
 Value = int | Decimal
 
@@ -39,7 +39,7 @@ class Normalised:
 
 
 def normalise(raw: object, kind: str = COUNT) -> Normalised:
-    """Read ``raw`` (a workbook or parsed value) as a cell of ``kind`` (count/amount/yuan)."""
+    """Read ``raw`` (a workbook or parsed value) as a cell of ``kind`` (count/signed/amount/yuan)."""
     if raw is None:
         return Normalised(None)
     if isinstance(raw, bool):
@@ -47,7 +47,7 @@ def normalise(raw: object, kind: str = COUNT) -> Normalised:
     if isinstance(raw, (int, float, Decimal)):
         return _number(Decimal(str(raw)), kind, normalised=False)
     text = str(raw)
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "")
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace("\u2212", "-")
     if cleaned == "":
         return Normalised(None)
     if _NUMBER.match(cleaned):
@@ -65,9 +65,9 @@ def _number(value: Decimal, kind: str, normalised: bool) -> Normalised:
             return Normalised(None, TEXT, "请填写数字")
     except InvalidOperation:  # pragma: no cover - Decimal(str(x)) is always valid here
         return Normalised(None, TEXT, "请填写数字")
-    if value < 0:
+    if value < 0 and kind != SIGNED:
         return Normalised(None, NEGATIVE, "数量和金额不能为负数，请填写 0 或正数")
-    if kind == COUNT:
+    if kind in (COUNT, SIGNED):
         if value != value.to_integral_value():
             return Normalised(None, FRACTION, "件数应为整数")
         result: Value = int(value)

@@ -19,7 +19,7 @@ from xxgk import layout
 from xxgk.report import Report
 from xxgk.rules import Finding, Rule
 from xxgk.rules import prose as P
-from xxgk.spec import COUNT, TEXT, Format
+from xxgk.spec import COUNT, SIGNED, TEXT, Format
 from xxgk.values import format_value
 
 
@@ -164,9 +164,9 @@ def cell_ranges(rule: Rule, ctx: Context) -> Iterator[Finding]:
         reason = ""
         if not isinstance(v, (int, Decimal)) or isinstance(v, bool):
             reason = "应为数字"
-        elif v < 0:
+        elif v < 0 and cell.type != SIGNED:
             reason = "不能为负数"
-        elif cell.type == COUNT and v != int(v):
+        elif cell.type in (COUNT, SIGNED) and v != int(v):
             reason = "件数应为整数"
         if reason:
             yield ctx.finding(rule, where=key, cells=[key], left=v, label=ctx.fmt.cell_label(key),
@@ -450,6 +450,21 @@ def period(rule: Rule, ctx: Context) -> Iterator[Finding]:
             for y in sorted(years - {ctx.report.year}):
                 yield ctx.finding(rule, where=f"{key}:{y}", cells=[key], left=y, right=ctx.report.year,
                                   **_quoted(label))
+
+
+@check("format_year")
+def format_year(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    from xxgk.errors import InputError
+    from xxgk.spec import format_for_year
+
+    try:
+        right = format_for_year(ctx.report.year)
+    except InputError:
+        return
+    if right.version != ctx.fmt.version:
+        yield ctx.finding(rule, where=ctx.fmt.version, left=ctx.fmt.version, right=ctx.report.year,
+                          found=f"{ctx.fmt.source}《{ctx.fmt.name}》",
+                          expected=f"{right.source}《{right.name}》")
 
 
 def _heading_matches(ctx: Context) -> list[tuple[str, str | None]]:

@@ -21,6 +21,7 @@ from xxgk.errors import InputError
 SPEC_DIR = Path(__file__).parent
 
 COUNT = "count"  # integer ≥ 0
+SIGNED = "signed"  # integer, may be negative (2019 表二 本年增/减)
 AMOUNT = "amount"  # decimal ≥ 0, 万元 (表二 收费金额)
 YUAN = "yuan"  # decimal ≥ 0, 元 (信息处理费)
 TEXT = "text"
