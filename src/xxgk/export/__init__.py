@@ -1,0 +1,141 @@
+"""Export a report: .docx (GB/T 9704), .html (portal page), .json (the Report, schema-checked).
+
+One entry, :func:`export`, used by the CLI (``xxgk export``, ``xxgk demo``) and the add-in. It
+refuses a report with 错误 findings (unless ``force``), renders every file in memory first, then
+writes each atomically under a free name, so an existing file is never overwritten or left
+half-written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from xxgk.errors import InputError
+from xxgk.fileio import free_name, write_atomic
+from xxgk.report import Report
+from xxgk.rules import Finding, check, has_errors
+
+FORMATS = ("docx", "html", "json")
+FORMAT_NAMES = {"docx": "Word 文档", "html": "网页", "json": "数据文件（JSON）"}
+
+
+class ExportRefused(InputError):
+    """The report has 错误 findings and export was not forced. ``findings`` are all of them."""
+
+    def __init__(self, message: str, findings: Sequence[Finding]) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+
+
+class ExportResult(list):
+    """The written paths (a list, in the order asked), plus the findings of the check and
+    whether export went ahead despite 错误 (``forced``)."""
+
+    def __init__(self, paths: Iterable[Path] = (), findings: Iterable[Finding] = (), forced: bool = False) -> None:
+        super().__init__(paths)
+        self.findings = list(findings)
+        self.forced = forced
+
+
+def _render_json(report: Report) -> bytes:
+    import json
+
+    from xxgk.schema import validate_report_dict
+
+    data = report.to_dict()
+    validate_report_dict(data)
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def renderers() -> dict[str, Callable[[Report], bytes]]:
+    from xxgk.export import docx, html
+
+    return {"docx": docx.render, "html": html.render, "json": _render_json}
+
+
+def parse_formats(spec: str | Iterable[str]) -> list[str]:
+    """``"docx,html"`` or ``["docx", "html"]`` → checked, de-duplicated list."""
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    out: list[str] = []
+    for item in (i.strip().lower().lstrip(".") for i in items):
+        if not item:
+            continue
+        if item not in FORMATS:
+            raise InputError(f"不支持导出为“{item}”。可选格式：{'、'.join(FORMATS)}（用逗号分隔，如 docx,html,json）。")
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise InputError(f"没有指定导出格式。可选格式：{'、'.join(FORMATS)}。")
+    return out
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def default_stem(report: Report) -> str:
+    """``保定市科学技术局2024年政府信息公开工作年度报告``: a file name that is safe on Windows."""
+    agency = _UNSAFE.sub("", report.agency).strip().strip(".") or "未填写机关名称"
+    return f"{agency}{report.year}年政府信息公开工作年度报告"
+
+
+def _outdir(outdir: str | Path) -> Path:
+    folder = Path(outdir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"导出位置 {folder} 是一个文件，不是文件夹。请指定一个文件夹（-o 文件夹）。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"无法创建导出文件夹 {folder}（{exc.strerror}）。请检查权限或换一个位置。") from exc
+    return folder
+
+
+def export(
+    report: Report,
+    formats: str | Iterable[str],
+    outdir: str | Path,
+    *,
+    force: bool = False,
+    stem: str | None = None,
+    previous: Report | None = None,
+    disabled: Iterable[str] = (),
+    findings: Sequence[Finding] | None = None,
+) -> ExportResult:
+    """Write ``report`` in each of ``formats`` into ``outdir``; return the paths written.
+
+    Refuses (:class:`ExportRefused`, listing every 错误) when the rules find 错误, unless
+    ``force``. Files get ``stem`` (default :func:`default_stem`) and their format's suffix; a
+    name already taken becomes ``stem (2).docx`` …, so nothing is overwritten. An unwritable
+    folder raises :class:`InputError` with a Chinese message.
+    """
+    from xxgk.findings_report import render_text
+
+    wanted = parse_formats(formats)
+    found = list(findings) if findings is not None else check(report, previous=previous, disabled=disabled)
+    if has_errors(found) and not force:
+        errors = [f for f in found if f.is_error]
+        raise ExportRefused(
+            f"年报有 {len(errors)} 处错误，未导出。请先改正以下错误，或确认无误后加 --force 强制导出：\n"
+            + render_text(errors, report, limit=0),
+            found,
+        )
+    folder = _outdir(outdir)
+    render = renderers()
+    # Render everything before writing anything: a rendering failure leaves no partial set.
+    payloads = {fmt: render[fmt](report) for fmt in wanted}
+    base = stem or default_stem(report)
+    written: list[Path] = []
+    for fmt in wanted:
+        target = free_name(folder / f"{base}.{fmt}")
+        for _ in range(5):  # another process may take the free name between looking and linking
+            try:
+                written.append(write_atomic(target, payloads[fmt], overwrite=False))
+                break
+            except InputError:
+                if not target.exists():
+                    raise
+                target = free_name(target)
+        else:  # pragma: no cover - five collisions in a row
+            raise InputError(f"无法在 {folder} 中找到可用的文件名（{base}.{fmt}），未写入。")
+    return ExportResult(written, found, forced=force and has_errors(found))

@@ -1,0 +1,359 @@
+"""The report as a Word document in the layout of GB/T 9704-2012 (党政机关公文格式).
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 2号 (22 pt) 小标宋; body 3号
+(16 pt) 仿宋 on an exact 28.95 pt line pitch with −0.25 pt character spacing (22 lines × 28
+characters); "一、" headings 黑体, "（一）" 楷体; page numbers 4号 宋体 "— N —", odd pages right,
+even pages left, one character in from the edge of the type area.
+
+python-docx pitfalls handled here (see shared/research/peers.md §5–6): it never writes the East
+Asian font, so every run property sets ``w:eastAsia`` itself; LibreOffice ignores cell widths
+without ``tblGrid``; table paragraphs get ``snapToGrid=0`` so they do not snap to the 28.95 pt
+line grid; the section grid is ``lines`` only (Word's ``linesAndChars`` grid breaks LibreOffice).
+The licensed fonts (仿宋, 方正小标宋简体 …) are named, never embedded: each machine uses its own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, Grid, grids
+from xxgk.report import Report
+
+# ---------------------------------------------------------------- GB/T 9704-2012 numbers
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+FOOTER_DISTANCE = Mm(22)  # puts the number's top ≈ 7 mm below the type area (peers.md §6)
+LINE_PITCH_TWIPS = 579  # 28.95 pt: 22 lines on the 225 mm type area
+LINE_PITCH = Pt(28.95)
+CHAR_SPACING_TWENTIETHS = -5  # −0.25 pt: 28 characters per 156 mm line
+BODY_SIZE, TITLE_SIZE, FOOTER_SIZE = Pt(16), Pt(22), Pt(14)
+INDENT = Pt(32)  # 空两字
+
+FANGSONG, KAITI, HEITI, SONGTI, XIAOBIAOSONG = "仿宋", "楷体", "黑体", "宋体", "方正小标宋简体"
+LATIN = "Times New Roman"
+
+# Table columns in millimetres (the type area is 156 mm wide), font size and side padding.
+TABLE_LAYOUT = {
+    "s2": ([58, 33, 33, 32], Pt(12), Mm(1.0)),
+    "s3": ([11, 19, 49] + [11] * 7, Pt(9), Mm(1.2)),
+    "s4": ([156 / 15] * 15, Pt(9), Mm(1.2)),
+}
+
+PLACEHOLDER_RE = re.compile(r"(【待填写：[^】]*】)")
+LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+# ---------------------------------------------------------------- low-level XML helpers
+def _set(el, tag: str, **attrs: str):
+    """Get or create child ``tag`` of ``el`` and set its ``w:`` attributes."""
+    child = el.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        el.append(child)
+    for k, v in attrs.items():
+        child.set(qn(f"w:{k}"), str(v))
+    return child
+
+
+def set_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
+    """Name the fonts on a ``w:rPr``: python-docx only writes ascii/hAnsi, and theme attributes
+    would override ours, so remove them."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+def _run(paragraph: Paragraph, text: str, east_asia: str | None = None, size: Pt | None = None,
+         latin: str | None = None):
+    run = paragraph.add_run(text)
+    rpr = run._r.get_or_add_rPr()
+    if east_asia:
+        set_fonts(rpr, east_asia, latin or LATIN)
+    if size is not None:
+        run.font.size = size
+    return run
+
+
+def _no_grid_snap(paragraph: Paragraph) -> None:
+    _set(paragraph._p.get_or_add_pPr(), "w:snapToGrid", val="0")
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str, east_asia: str, size: Pt) -> None:
+    def fld(kind: str) -> None:
+        r = _run(paragraph, "", east_asia, size)
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        r._r.append(el)
+
+    fld("begin")
+    r = _run(paragraph, "", east_asia, size)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    r._r.append(instr)
+    fld("separate")
+    _run(paragraph, shown, east_asia, size)
+    fld("end")
+
+
+# ---------------------------------------------------------------- document set-up
+def _setup_styles(doc: DocumentObject) -> None:
+    styles = doc.styles
+    # Document defaults: the language (Word's proofing and line breaking) and East Asian fonts.
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr_default, FANGSONG)
+    _set(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+
+    normal = styles["Normal"]
+    normal.font.size = BODY_SIZE
+    normal.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = normal.element.get_or_add_rPr()
+    set_fonts(rpr, FANGSONG)
+    _set(rpr, "w:spacing", val=CHAR_SPACING_TWENTIETHS)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = LINE_PITCH
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = INDENT
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.widow_control = False
+
+    title = styles["Title"]
+    title.base_style = normal
+    _restyle(title, XIAOBIAOSONG, TITLE_SIZE)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    title.paragraph_format.line_spacing = Pt(35)  # a 22 pt title needs more than the body pitch
+    title.paragraph_format.keep_with_next = True
+    # The title's bottom border in the default template is decoration GB/T 9704 does not have.
+    ppr = title.element.get_or_add_pPr()
+    for bdr in ppr.findall(qn("w:pBdr")):
+        ppr.remove(bdr)
+
+    h1 = styles["Heading 1"]
+    h1.base_style = normal
+    _restyle(h1, HEITI, BODY_SIZE)
+    h1.paragraph_format.first_line_indent = INDENT
+    h1.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    h1.paragraph_format.keep_with_next = True
+    h1.paragraph_format.space_before = h1.paragraph_format.space_after = Pt(0)
+    h1.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    h1.paragraph_format.line_spacing = LINE_PITCH
+
+    footer = styles["Footer"]
+    _restyle(footer, SONGTI, FOOTER_SIZE, latin=SONGTI)
+    footer.paragraph_format.first_line_indent = Pt(0)
+    footer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+
+def _restyle(style, east_asia: str, size: Pt, latin: str = LATIN) -> None:
+    font = style.font
+    font.size = size
+    font.bold = False
+    font.italic = False
+    font.color.rgb = RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()
+    set_fonts(rpr, east_asia, latin)
+    _set(rpr, "w:spacing", val="0")
+    for tag in ("w:caps", "w:smallCaps"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+
+
+def _setup_page(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.header_distance = Mm(15)
+    section.footer_distance = FOOTER_DISTANCE
+    section.gutter = Mm(0)
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        p.style = doc.styles["Footer"]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+        # 空一字: one 4号 character in from the edge of the type area.
+        if odd:
+            p.paragraph_format.right_indent = FOOTER_SIZE
+        else:
+            p.paragraph_format.left_indent = FOOTER_SIZE
+        p.paragraph_format.first_line_indent = Pt(0)
+        _run(p, "— ", SONGTI, FOOTER_SIZE, latin=SONGTI)
+        _field(p, "PAGE", "1", SONGTI, FOOTER_SIZE)
+        _run(p, " —", SONGTI, FOOTER_SIZE, latin=SONGTI)
+
+
+# ---------------------------------------------------------------- text
+def _text_runs(paragraph: Paragraph, text: str, east_asia: str | None = None) -> None:
+    """``text`` as runs; placeholders 【待填写：…】 highlighted so nobody prints them unnoticed."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    for part in PLACEHOLDER_RE.split(text):
+        if not part:
+            continue
+        run = _run(paragraph, part, east_asia)
+        if PLACEHOLDER_RE.fullmatch(part):
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _body(doc: DocumentObject, text: str, lead: str = "") -> None:
+    """Paragraphs of ``text`` (one per line). ``lead`` (e.g. "（一）") starts the first one in
+    楷体, together with the text's own short first sentence ("主动公开情况。") if it has one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines and lead:
+        lines = [""]
+    for i, line in enumerate(lines):
+        p = doc.add_paragraph(style="Normal")
+        if i == 0 and lead:
+            m = LEAD_RE.match(line)
+            head, rest = (m.group(1), m.group(2)) if m else ("", line)
+            _run(p, lead + head, KAITI)
+            line = rest
+        _text_runs(p, line)
+
+
+def _heading(doc: DocumentObject, label: str) -> None:
+    doc.add_paragraph(label, style="Heading 1")
+
+
+# ---------------------------------------------------------------- tables
+def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pad: Mm) -> None:
+    nrows = len(grid.rows)
+    table = doc.add_table(rows=nrows, cols=grid.ncols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    twips = [round(w / 25.4 * 1440) for w in widths_mm]
+    tbl = table._tbl
+    tblPr = tbl.tblPr
+    for el in tblPr.findall(qn("w:tblStyle")):
+        tblPr.remove(el)
+    _set(tblPr, "w:tblW", w=sum(twips), type="dxa")
+    _set(tblPr, "w:tblLayout", type="fixed")
+    borders = _set(tblPr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _set(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
+    margins = _set(tblPr, "w:tblCellMar")
+    pad_twips = round(pad.mm / 25.4 * 1440)
+    for side, value in (("top", 28), ("bottom", 28), ("left", pad_twips), ("right", pad_twips)):
+        _set(margins, f"w:{side}", w=value, type="dxa")
+    # LibreOffice lays out fixed tables from tblGrid only.
+    tbl_grid = tbl.tblGrid
+    for col, w in zip(tbl_grid.findall(qn("w:gridCol")), twips, strict=True):
+        col.set(qn("w:w"), str(w))
+
+    for r, row in enumerate(table.rows):
+        trPr = row._tr.get_or_add_trPr()
+        _set(trPr, "w:cantSplit")
+        if r < grid.header_rows:
+            _set(trPr, "w:tblHeader")
+
+    for cell in grid.cells():
+        tc = table.cell(cell.row, cell.col)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            tc = tc.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+        tc.width = Mm(sum(widths_mm[cell.col: cell.col + cell.colspan]))
+        tc.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for extra in tc.paragraphs[1:]:
+            extra._p.getparent().remove(extra._p)
+        p = tc.paragraphs[0]
+        pf = p.paragraph_format
+        pf.first_line_indent = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        pf.space_before = pf.space_after = Pt(0)
+        # Keep a table on one page where it fits (Word and LibreOffice both read keep-with-next
+        # on every row as "do not split"); a longer table still breaks, its header repeated.
+        pf.keep_with_next = cell.row + cell.rowspan < nrows
+        left = cell.kind in (CORNER, TITLE) or (cell.kind == ROW_HEADER and cell.scope == "row")
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
+        _no_grid_snap(p)
+        run = _run(p, cell.text, HEITI if cell.kind == TITLE else FANGSONG, size)
+        _set(run._r.get_or_add_rPr(), "w:spacing", val="0")
+        if cell.kind == DATA and not cell.text:
+            run.text = ""
+
+
+# ---------------------------------------------------------------- the report
+def _texts_of(report: Report, section: str) -> Iterable[tuple[str, str]]:
+    for key, field in report.spec.texts.items():
+        if field.section == section:
+            yield key, report.texts.get(key) or ""
+
+
+def build(report: Report) -> DocumentObject:
+    """The report as a python-docx Document."""
+    fmt = report.spec
+    doc = Document()
+    _setup_styles(doc)
+    _setup_page(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    agency = report.agency.strip() or "【待填写：机关名称】"
+    doc.add_paragraph(agency, style="Title")
+    doc.add_paragraph(f"{report.year}年政府信息公开工作年度报告", style="Title")
+    doc.add_paragraph("", style="Normal")  # GB/T 9704: 标题下空一行
+
+    for _key, text in _texts_of(report, ""):
+        if text.strip():
+            _body(doc, text)
+    tables = grids(report)
+    subtopics = {f"s1.{h.key}": i for i, h in enumerate(fmt.subtopics)}
+    for heading in fmt.headings:
+        _heading(doc, heading.label)
+        if heading.key in tables:
+            widths, size, pad = TABLE_LAYOUT[heading.key]
+            _table(doc, tables[heading.key], list(widths), size, pad)
+        for key, text in _texts_of(report, heading.key):
+            if key in subtopics:
+                _body(doc, text, lead=f"（{CN_NUMERALS[subtopics[key]]}）")
+            elif text.strip():
+                _body(doc, text)
+
+    props = doc.core_properties
+    props.title = f"{report.agency}{report.year}年政府信息公开工作年度报告"
+    props.author = report.agency or "xxgk"
+    props.last_modified_by = "xxgk"
+    props.subject = "政府信息公开工作年度报告"
+    props.keywords = "政府信息公开;年度报告"
+    props.comments = f"由 xxgk 按 {fmt.source} 格式生成"
+    props.language = "zh-CN"
+    return doc
+
+
+def render(report: Report) -> bytes:
+    """The .docx file's bytes."""
+    buf = io.BytesIO()
+    build(report).save(buf)
+    return buf.getvalue()

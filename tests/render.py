@@ -1,0 +1,74 @@
+"""Rendering helpers for the export tests: a private fontconfig that maps the GB/T 9704 font names
+to installed free fonts (tests only, never in an output), LibreOffice → PDF, and poppler reads."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from support import soffice_convert
+
+# GB/T 9704 font names → free substitutes (peers.md §6: 仿宋→UMing, 楷→UKai, 黑→Noto Sans CJK,
+# 宋/小标宋→Noto Serif CJK; Latin → Liberation Serif via the system's own Times alias).
+ALIASES = {
+    "仿宋": "AR PL UMing CN",
+    "仿宋_GB2312": "AR PL UMing CN",
+    "楷体": "AR PL UKai CN",
+    "楷体_GB2312": "AR PL UKai CN",
+    "黑体": "Noto Sans CJK SC",
+    "宋体": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+}
+BOLD = {"方正小标宋简体"}  # 小标宋 is a heavy face: Noto Serif CJK Bold stands in, as GONGWEN does
+
+
+def fontconfig_env(folder: Path) -> dict[str, str]:
+    """Environment with ``FONTCONFIG_FILE`` pointing at a private config that includes the
+    system's and adds the aliases."""
+    aliases = "\n".join(
+        f'  <match target="pattern"><test name="family"><string>{name}</string></test>'
+        f'<edit name="family" mode="prepend" binding="strong"><string>{real}</string></edit>'
+        + ('<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit>' if name in BOLD else "")
+        + "</match>"
+        for name, real in ALIASES.items()
+    )
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f'  <cachedir>{folder / "fc-cache"}</cachedir>\n{aliases}\n</fontconfig>\n',
+        encoding="utf-8",
+    )
+    return {"FONTCONFIG_FILE": str(conf)}
+
+
+def docx_to_pdf(docx: Path, outdir: Path) -> Path:
+    return soffice_convert(docx, "pdf", outdir, env=fontconfig_env(outdir))
+
+
+def pdf_text(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """Page sizes in points."""
+    out = subprocess.run(["pdfinfo", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
+
+
+def pdf_fonts(pdf: Path) -> str:
+    return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def page_png(pdf: Path, page: int, out: Path, dpi: int = 60) -> Path:
+    """Page ``page`` (1-based) of ``pdf`` as a PNG at ``out``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-png",
+                        "-singlefile", str(pdf), os.path.join(tmp, "p")], check=True)
+        shutil.move(os.path.join(tmp, "p.png"), out)
+    return out
