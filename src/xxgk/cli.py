@@ -135,6 +135,43 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from xxgk.export import FORMAT_NAMES, ExportRefused, export, parse_formats
+    from xxgk.findings_report import verdict
+    from xxgk.sources import read_report
+
+    formats = parse_formats(args.to)
+    report = read_report(args.input)
+    previous = read_report(args.previous) if args.previous else None
+    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    if args.generate:
+        from xxgk.narrative import regenerate
+
+        report, notices = regenerate(report)
+        for notice in notices:
+            print(f"提示：{notice}")
+    outdir = Path(args.output) if args.output else Path(args.input).resolve().parent
+    try:
+        result = export(report, formats, outdir, force=args.force, previous=previous, disabled=disabled)
+    except ExportRefused as exc:
+        print(f"xxgk：{exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"校验：{verdict(result.findings)}")
+    if result.forced:
+        errors = sum(f.is_error for f in result.findings)
+        print(f"注意：年报有 {errors} 处错误，已按 --force 强制导出。发布前请改正错误后重新导出。")
+    for path in result:
+        print(f"已导出{FORMAT_NAMES[path.suffix.lstrip('.')]}：{path}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from xxgk.demo import run
+
+    run(args.folder)
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -171,6 +208,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", metavar="单位", help="填报单位名称")
     p.add_argument("--from", dest="source", metavar="年报文件", help="用已有年报（JSON 或工作簿）预先填写")
     p.add_argument("--previous", metavar="上年文件", help="上年年报（JSON 或工作簿），存入工作簿供跨年度核对")
+    p = add("export", cmd_export, "导出可发布的年报：Word（GB/T 9704 公文格式）、网页、JSON；有错误时拒绝导出")
+    p.add_argument("input", metavar="文件", help="年报工作簿（.xlsx）或年报 JSON")
+    p.add_argument("--to", default="docx,html,json", metavar="格式",
+                   help="导出格式，用逗号分隔：docx,html,json（默认全部）")
+    p.add_argument("-o", "--output", metavar="目录", help="导出到的文件夹（默认与输入文件相同；不存在则创建）")
+    p.add_argument("--force", action="store_true", help="有错误也导出（会注明已强制导出）")
+    p.add_argument("--generate", action="store_true",
+                   help="导出前先生成说明文字（只填写空白的或未改动过的草稿，人工修改过的文字保留）")
+    p.add_argument("--previous", metavar="上年文件", help="上年年报（JSON 或工作簿），用于跨年度核对")
+    p.add_argument("--disable", action="append", default=[], metavar="规则编号",
+                   help="停用规则，可重复或用逗号分隔")
+
+    p = add("demo", cmd_demo, "用内置示例走一遍全流程：填好工作簿、校验、生成说明，导出 .xlsx、.docx、.html、.json")
+    p.add_argument("folder", nargs="?", default="xxgk-示例输出", metavar="目录",
+                   help="输出文件夹（默认 ./xxgk-示例输出；已有同名文件时另起新名，不覆盖）")
     return parser
 
 
