@@ -38,8 +38,12 @@ Public Sub XxgkRun(ByVal tag As String)
     RunPython XxgkCommand(tag)
     Exit Sub
 failed:
-    MsgBox Replace(Replace(XxgkText("python_failed"), "{number}", CStr(Err.Number)), _
-        "{description}", Err.Description), vbCritical, XxgkText("title")
+    ' Keep Err first: XxgkText's own On Error statement clears it.
+    Dim errNumber As Long, errText As String
+    errNumber = Err.Number
+    errText = Err.Description
+    MsgBox Replace(Replace(XxgkText("python_failed"), "{number}", CStr(errNumber)), _
+        "{description}", errText), vbCritical, XxgkText("title")
 End Sub
 
 ' Tags come from customUI.xml; accept only [a-z0-9_] so nothing can break out of the quotes.
