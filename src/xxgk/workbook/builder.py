@@ -30,7 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 from xxgk import __version__, layout
 from xxgk.layout import Address, column_letter
 from xxgk.report import Report
-from xxgk.spec import AMOUNT, COUNT, TEXT, YUAN, Format, format_for_year, load_format
+from xxgk.spec import AMOUNT, COUNT, SIGNED, TEXT, YUAN, Format, format_for_year, load_format
 from xxgk.workbook import formulas as F
 from xxgk.workbook import styles as S
 from xxgk.workbook.names import name_for
@@ -60,6 +60,8 @@ _KIND_PROMPTS = {
             "请填写 0 或正整数（件数），不要填写文字、小数或负数。"),
     AMOUNT: ("单位：万元", "填写 0 或正数，可带小数，单位为万元。没有收费请填 0。",
              "请填写 0 或正数（单位：万元），不要填写文字或负数。"),
+    SIGNED: ("请填写整数", "填写整数，减少时填负数（如 -2）。没有变化请填 0，不要留空。",
+             "请填写整数（可为负数），不要填写文字或小数。"),
     YUAN: ("单位：元", "填写 0 或正数，可带小数，单位为元。没有请填 0。",
            "请填写 0 或正数（单位：元），不要填写文字或负数。"),
 }
@@ -273,9 +275,12 @@ class _Builder:
                 dv = validations.get((a.sheet, kind))
                 if dv is None:
                     title, prompt, error = _KIND_PROMPTS[kind]
+                    signed = kind == SIGNED
                     dv = DataValidation(
-                        type="whole" if kind == COUNT else "decimal", operator="greaterThanOrEqual",
-                        formula1="0", allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                        type="whole" if kind in (COUNT, SIGNED) else "decimal",
+                        operator="between" if signed else "greaterThanOrEqual",
+                        formula1="-999999999" if signed else "0", formula2="999999999" if signed else None,
+                        allow_blank=True, showInputMessage=True, showErrorMessage=True,
                         promptTitle=title, prompt=prompt, errorTitle="输入有误", error=error,
                         errorStyle="stop",
                     )
@@ -293,8 +298,7 @@ class _Builder:
         """A free-text cell: as wide as the table it sits under, as tall as its text."""
         last = a.column
         width = 0.0
-        if a.sheet in (self.at["t3.new.natural"].sheet, self.at["t4.review.upheld"].sheet,
-                       self.at["t2.rules.issued"].sheet):
+        if a.sheet in {layout.SECTION_SHEETS[t.section] for t in self.fmt.tables.values()}:
             table_cols = [b.column for k, b in self.at.items() if b.sheet == a.sheet and k in self.fmt.cells]
             last = max(table_cols)
             if last > a.column:
@@ -371,9 +375,9 @@ class _Builder:
                 a.cell, FormulaRule(formula=[f'{a.cell}="{F.BALANCED}"'], font=S.GOOD_FONT))
         # Captions of the check row(s) and column, in the free label columns beside them.
         places = layout.check_addresses(self.v)
-        t3_sheet = places["identity.total"].sheet
+        identity = [a for k, a in places.items() if k.startswith("identity.")]
+        t3_sheet, id_row = identity[0].sheet, identity[0].row
         ws = self.ws[t3_sheet]
-        id_row = places["identity.total"].row
         note = self.fmt.tables["t3"].corner_note.strip("（）")
         self._label(ws, id_row, 1, id_row, layout.T3_LABEL_COLUMNS, f"本列勾稽关系核对（{note}）",
                     font=S.NOTE_FONT, align=S.LEFT)

@@ -341,7 +341,8 @@ class _Reader:
         if year < fmt.first_year or (fmt.last_year and year > fmt.last_year):
             raise InputError(
                 f"{self.src}：{r}“报告年度”为 {year} 年，但本工作簿是“{fmt.name}”（{fmt.source}）的表格，"
-                f"适用于 {fmt.first_year} 年度及以后的报告。请改正年度；{year} 年度的报告请按当年适用的格式填报。")
+                f"适用于{_years(fmt)}的报告。请改正年度；如确为 {year} 年度，请用 `xxgk new --year {year}` "
+                "生成当年格式的工作簿后填写。")
         return year
 
     def number(self, key: str, kind: str, notes: list[CellNote]) -> Value | None:
@@ -388,6 +389,12 @@ class _Reader:
         agency = self.raw(self.ref("agency", "previous"))
         return Report(year=int(year), agency=str(agency or ""), format=version, cells=cells, facts=facts,
                       texts=texts)
+
+
+def _years(fmt: Format) -> str:
+    if fmt.last_year:
+        return f" {fmt.first_year}—{fmt.last_year} 年度"
+    return f" {fmt.first_year} 年度及以后"
 
 
 def _raw_text(raw: Any) -> str:
