@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def dispatch(tag: str, book: Any = None) -> Any:
-    """Run the button ``tag`` on ``book`` (default: the workbook the click came from).
+def dispatch(tag: str, book: Any = None, **options: Any) -> Any:
+    """Run the button ``tag`` on ``book`` (default: the workbook the click came from);
+    ``options`` (``folder=``, ``path=``) stand in for the desktop's dialogs.
 
     Never raises: a user sees a Chinese message, a maintainer the trace in the log file."""
     from xxgk.addin.buttons import dispatch as _dispatch
 
-    return _dispatch(tag, book)
+    return _dispatch(tag, book, **options)
