@@ -278,6 +278,11 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pa
         if r < grid.header_rows:
             _set(trPr, "w:tblHeader")
 
+    # Every paragraph, including the empty ones vertically merged cells keep: in Word their
+    # 16 pt body format would otherwise set the row height.
+    for p_el in tbl.iter(qn("w:p")):
+        _cell_paragraph(Paragraph(p_el, table), size)
+
     for cell in grid.cells():
         tc = table.cell(cell.row, cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:
@@ -288,19 +293,26 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pa
             extra._p.getparent().remove(extra._p)
         p = tc.paragraphs[0]
         pf = p.paragraph_format
-        pf.first_line_indent = Pt(0)
-        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        pf.space_before = pf.space_after = Pt(0)
         # Keep a table on one page where it fits (Word and LibreOffice both read keep-with-next
         # on every row as "do not split"); a longer table still breaks, its header repeated.
         pf.keep_with_next = cell.row + cell.rowspan < nrows
         left = cell.kind in (CORNER, TITLE) or (cell.kind == ROW_HEADER and cell.scope == "row")
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-        _no_grid_snap(p)
         run = _run(p, cell.text, HEITI if cell.kind == TITLE else FANGSONG, size)
         _set(run._r.get_or_add_rPr(), "w:spacing", val="0")
         if cell.kind == DATA and not cell.text:
             run.text = ""
+
+
+def _cell_paragraph(p: Paragraph, size: Pt) -> None:
+    pf = p.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.space_before = pf.space_after = Pt(0)
+    _no_grid_snap(p)
+    rpr = _set(p._p.get_or_add_pPr(), "w:rPr")  # the paragraph mark's own size
+    _set(rpr, "w:sz", val=round(size.pt * 2))
+    _set(rpr, "w:szCs", val=round(size.pt * 2))
 
 
 # ---------------------------------------------------------------- the report
