@@ -56,7 +56,7 @@ def test_round_trip_with_previous_drafts_and_disabled_rules(tmp_path, example):
     this.year = 2025
     this.previous = example
     this.drafts = {"s1.requests": "本年度未收到政府信息公开申请。"}
-    this.disabled_rules = ["FACT-BLANK", "TXT-SAME"]
+    this.disabled_rules = ["FACT-BLANK", "XY-SAME-TEXT"]
     back = read_workbook(saved(tmp_path, this))
     assert back == this and back.previous == example
 
