@@ -172,6 +172,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_addin(args: argparse.Namespace) -> int:
+    from xxgk.addin import build, install
+
+    if args.action == "build":
+        out = Path(args.output or install.INSTALLED_NAME)
+        problems = build.lint_sources()
+        if problems:
+            raise InputError("加载项源文件有误，未构建：", problems)
+        build.build_xlam(out)
+        print(f"已构建加载项：{out.resolve()}")
+        return EXIT_OK
+    install.require_windows()
+    lines = install.install() if args.action == "install" else install.uninstall()
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -223,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "用内置示例走一遍全流程：填好工作簿、校验、生成说明，导出 .xlsx、.docx、.html、.json")
     p.add_argument("folder", nargs="?", default="xxgk-示例输出", metavar="目录",
                    help="输出文件夹（默认 ./xxgk-示例输出；已有同名文件时另起新名，不覆盖）")
+
+    p = add("addin", cmd_addin, "Excel 加载项：build 构建 .xlam；install / uninstall 为当前用户安装或卸载（仅 Windows）")
+    p.add_argument("action", choices=["build", "install", "uninstall"], metavar="操作",
+                   help="build（构建，任何系统）、install（安装）、uninstall（卸载）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="build 的输出文件（默认 ./xxgk.xlam，已有则替换）")
     return parser
 
 

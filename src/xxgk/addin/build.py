@@ -30,7 +30,7 @@ PROJECT_NAME = "xxgk"  # xlwings PROJECT_NAME: user config at %USERPROFILE%\.xxg
 TEXT_SHEET = "xxgk_text"  # must equal XXGK_TEXT_SHEET in addin/vba/XxgkRibbon.bas
 UDF_MODULE = "xxgk.addin.udfs"
 UDF_VBA_MODULE = "xxgk_udfs"
-ADDIN_FILENAME = "信息公开年报助手.xlam"
+ADDIN_FILENAME = "xxgk.xlam"  # ASCII: xlwings passes it on command lines (xlwings#2004)
 
 REL_UI = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 CT_ADDIN = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
