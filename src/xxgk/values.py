@@ -23,6 +23,10 @@ NEGATIVE = "negative"
 FRACTION = "fraction"
 FORMULA_REPLACED = "formula_replaced"
 UNREAD = "unread"
+# Import only: a label of a published table written differently from the format, and a row read
+# by its position because its label could not be checked. Keyed by the row (``t3.new``) or table.
+LABEL_VARIANT = "label_variant"
+LABEL_UNVERIFIED = "label_unverified"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)")

@@ -154,6 +154,28 @@ def cell_notes(rule: Rule, ctx: Context) -> Iterator[Finding]:
         yield replace(f, addresses=(note.address,)) if note.address and not f.addresses else f
 
 
+@check("import_notes")
+def import_notes(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Notes an import made about a published table's labels, keyed by a row (``t3.new``) or a
+    table (``t2``) rather than a cell."""
+    for i, note in enumerate(ctx.report.notes):
+        if note.problem != rule.params["problem"]:
+            continue
+        yield ctx.finding(rule, where=f"{note.key}#{i}", cells=[], where_label=_row_label(ctx.fmt, note.key),
+                          raw=note.raw, fix=note.fix)
+
+
+def _row_label(fmt: Format, key: str) -> str:
+    table_key, _, row_key = key.partition(".")
+    table = fmt.tables.get(table_key)
+    if table is None:
+        return key
+    row = next((r for r in table.rows if r.key == row_key), None)
+    if row is None:
+        return f"{table.short}表头"
+    return f"{table.short}“{' '.join(row.labels[1:]) if row.labels[0].startswith('三、') and len(row.labels) > 1 else ' '.join(row.labels)}”行"
+
+
 @check("cell_ranges")
 def cell_ranges(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Values a reader would have refused but that reached the model another way (code, tests)."""

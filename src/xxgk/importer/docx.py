@@ -1,0 +1,54 @@
+"""Word documents (.docx): paragraphs and tables in body order. python-docx repeats a merged
+cell at every grid position it covers; the XML says where each merge starts, so read that."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from xxgk.errors import InputError
+from xxgk.importer.doc import Document
+
+
+def read_docx(raw: bytes, name: str) -> Document:
+    if not zipfile.is_zipfile(BytesIO(raw)):
+        if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise InputError(f"{name} 是旧版 Word（.doc）或 WPS 文件，不能直接读取。请在 Word/WPS 中另存为 .docx 后再导入。")
+        raise InputError(f"{name} 不是有效的 Word 文档（.docx）。请确认文件完整，或另存为 .docx 后再导入。")
+    try:
+        import docx
+        from docx.oxml.ns import qn
+
+        d = docx.Document(BytesIO(raw))
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise InputError(f"{name} 无法按 Word 文档打开（{type(exc).__name__}）。请在 Word/WPS 中打开并另存为 .docx 后再试。") from None
+    doc = Document("docx")
+    table_no = 0
+    for block in d.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            for line in _para_text(block, qn).split("\n"):
+                doc.para(line)
+        elif block.tag == qn("w:tbl"):
+            for tr in block.iter(qn("w:tr")):
+                cells = []
+                for tc in tr.iterchildren(qn("w:tc")):
+                    tcpr = tc.find(qn("w:tcPr"))
+                    vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+                    if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                        continue  # covered by the cell above
+                    cells.append(" ".join(_para_text(p, qn) for p in tc.iter(qn("w:p"))).strip())
+                doc.row(cells, table_no)
+            table_no += 1
+    return doc
+
+
+def _para_text(p, qn) -> str:
+    out = []
+    for node in p.iter():
+        if node.tag == qn("w:t"):
+            out.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            out.append("\t")
+        elif node.tag in (qn("w:br"), qn("w:cr")):
+            out.append("\n")
+    return "".join(out)

@@ -1,0 +1,130 @@
+"""The parts of a report around the tables: the title (year, agency), the six headings, the
+（一）…（五） sub-topics of 一, and which paragraph belongs to which section text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xxgk.importer.doc import PARA, Document
+from xxgk.importer.labels import canon, tidy
+
+_ORDINALS = "一二三四五六"
+_HEADING = re.compile(r"^([一二三四五六])\s*[、.．,，]\s*(\S.{0,40})$")
+# Words that identify each part's heading (any one): the official wording and its common drift.
+_HEADING_WORDS = {
+    "s1": ("总体",),
+    "s2": ("主动公开",),
+    "s3": ("申请",),
+    "s4": ("复议", "诉讼"),
+    "s5": ("问题", "改进"),
+    "s6": ("其他", "事项"),
+}
+_SUB = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[）)]\s*")
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)[^。]{0,12}?报告")
+_PERIOD_YEAR = re.compile(r"统计(?:期限|期间|时限|时间)[^。]{0,12}?((?:19|20)\d{2})\s*年")
+_FOOTER = re.compile(r"版权所有|网站标识码|ICP备|主办单位|承办单位|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇")
+_FEE = re.compile(r"处理费|收费")
+
+
+def heading_key(text: str) -> str | None:
+    """``"s3"`` for a line that is the heading of part 三 (by its ordinal and its words)."""
+    t = text.strip()
+    m = _HEADING.match(t)
+    if not m or "。" in t or len(t) > 40:
+        return None
+    key = f"s{_ORDINALS.index(m.group(1)) + 1}"
+    return key if any(w in t for w in _HEADING_WORDS[key]) else None
+
+
+@dataclass
+class Sections:
+    year: int | None = None
+    agency: str = ""
+    title: str = ""
+    headings: list[str] = field(default_factory=list)  # as found, in order
+    heading_keys: list[str] = field(default_factory=list)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    section_of: dict[int, str] = field(default_factory=dict)  # item index → section key
+
+
+def find_title(doc: Document) -> tuple[int | None, str, int | None]:
+    """(year, agency, index of the title paragraph) from the first paragraphs or the page title."""
+    paras = [(i, it.cells[0]) for i, it in enumerate(doc.items) if it.kind == PARA]
+    first_heading = next((i for i, t in paras if heading_key(t)), len(doc.items))
+    for n, (i, t) in enumerate(paras):
+        if i > first_heading:
+            break
+        m = _TITLE.search(t)
+        if not m:
+            continue
+        agency = tidy(t[: m.start()]).strip("《》 ")
+        if not agency and n > 0:
+            prev = paras[n - 1][1].strip()
+            if len(prev) <= 30 and "。" not in prev and "报告" not in prev:
+                agency = tidy(prev)
+        return int(m.group("year")), agency, i
+    m = _TITLE.search(doc.title_hint or "")
+    if m:
+        return int(m.group("year")), tidy(doc.title_hint[: m.start()]).strip("《》 "), None
+    return None, "", None
+
+
+def read_sections(doc: Document, subtopics: list[str]) -> Sections:
+    """Walk the document once: headings, and each paragraph into the text it belongs to.
+
+    ``subtopics`` are the keys of 一's （一）…（五） texts, in order (``s1.proactive`` …)."""
+    out = Sections()
+    out.year, out.agency, title_at = find_title(doc)
+    section, sub, last_ord = "", "s1.intro", 0
+    started = title_at is not None
+    for i, it in enumerate(doc.items):
+        if title_at is not None and i <= title_at:
+            continue
+        if it.kind != PARA:
+            out.section_of[i] = section
+            continue
+        text = it.cells[0].strip()
+        key = heading_key(text)
+        if key and int(key[1]) > last_ord:
+            section, last_ord, sub, started = key, int(key[1]), "s1.intro", True
+            out.headings.append(tidy(text))
+            out.heading_keys.append(key)
+            out.section_of[i] = key
+            continue
+        out.section_of[i] = section
+        if not started:
+            continue
+        if section == "s6" and _FOOTER.search(text):
+            break
+        target = _target(section, text, sub, subtopics)
+        if target is None:
+            continue
+        if section == "s1" and target != sub:
+            sub = target
+        if section == "s1":
+            text = _SUB.sub("", text, count=1) if _SUB.match(text) else text
+        out.texts.setdefault(target, []).append(text)
+    return out
+
+
+def _target(section: str, text: str, sub: str, subtopics: list[str]) -> str | None:
+    if section == "":
+        return "preamble"
+    if section == "s1":
+        m = _SUB.match(text)
+        if m:
+            n = "一二三四五六七八九十".index(m.group(1))
+            if n < len(subtopics):
+                return subtopics[n]
+        return sub
+    if section in ("s2", "s3", "s4"):
+        # Table titles and headers that portals put outside the table are not notes.
+        if "。" in text or "；" in text or len(canon(text)) > 40:
+            return f"{section}.note"
+        return None
+    if section == "s5":
+        return "s5.text"
+    if section == "s6":
+        return "s6.fees" if _FEE.search(text) else "s6.other"
+    return None

@@ -1,0 +1,388 @@
+"""Finding the official tables in a document's rows and mapping every figure to its cell key by
+normalised labels, never by position alone.
+
+A row is split into label cells and value cells (the cells after its last label). 表三's rows are
+matched to the format's rows by their most specific label (``属于国家秘密``), which is unique
+within the table; a PDF's wrapped labels are matched against the text around the row. Whatever
+cannot be matched or read becomes ``None`` with an ``unread`` note saying why.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+from xxgk.importer.doc import PARA, ROW, Document, Item
+from xxgk.importer.labels import (
+    KIND_WORDING,
+    ROW_ALIASES,
+    canon,
+    core,
+    is_subsequence,
+    tidy,
+    variant_kinds,
+)
+from xxgk.report import CellNote
+from xxgk.spec import Axis, Format, Table
+from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD, Value, normalise
+
+_PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^[+\-−]?\d[\d,，]*(?:\.\d+)?$")
+_WITH_UNIT = re.compile(r"^[+\-−]?\d[\d,，]*(?:\.\d+)?\s*(?:件|个|条|项|宗|次|万元|元)$")
+_DASHES = {"/", "-", "—", "－", "--", "——", "─", "无", "空", "不适用", "N/A", "n/a", "NA", "×", "…"}
+_BLOCK_TITLE = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
+
+
+def shown(text: str) -> str:
+    """A label as found, for a message: white space runs kept (they may be the variant) but
+    collapsed to one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def value_like(cell: str) -> bool:
+    s = unicodedata.normalize("NFKC", cell).strip()
+    return s == "" or bool(_NUMBER.match(s)) or s in _DASHES or bool(_WITH_UNIT.match(s))
+
+
+def is_number(cell: str) -> bool:
+    return bool(_NUMBER.match(unicodedata.normalize("NFKC", cell).strip()))
+
+
+@dataclass
+class RowView:
+    index: int  # position in Document.items
+    labels: list[str]
+    values: list[str]
+
+    @property
+    def own(self) -> str:
+        return canon("".join(self.labels))
+
+    @property
+    def numbers(self) -> int:
+        return sum(is_number(v) for v in self.values)
+
+
+def split_row(index: int, item: Item) -> RowView:
+    cells = item.cells
+    last = max((i for i, c in enumerate(cells) if c.strip() and not value_like(c)), default=-1)
+    return RowView(index, [c for c in cells[: last + 1] if c.strip()], cells[last + 1 :])
+
+
+def fit(values: list[str], n: int) -> list[str] | None:
+    """Exactly ``n`` value cells: surplus empty cells at either end dropped (tab text and HTML
+    often carry empty trailing cells). ``None`` if the row does not hold ``n`` values."""
+    vals = list(values)
+    while len(vals) > n and not vals[-1].strip():
+        vals.pop()
+    while len(vals) > n and not vals[0].strip():
+        vals.pop(0)
+    return vals if len(vals) == n else None
+
+
+@dataclass
+class TableRead:
+    """What reading the tables produced: values, notes, and facts for the reading summary."""
+
+    cells: dict[str, Value | None] = field(default_factory=dict)
+    notes: list[CellNote] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)  # table keys found
+    skipped: list[str] = field(default_factory=list)  # rows seen but not matched to the format
+    used: set[int] = field(default_factory=set)  # item indexes that were table rows
+
+    def put(self, fmt: Format, key: str, raw: str) -> None:
+        cell = fmt.cells[key]
+        plain = raw.strip()
+        # A figure printed plainly is clean; only what a person would have to retype is noted.
+        n = normalise(Decimal(plain) if _PLAIN.match(plain) else raw, cell.type)
+        self.cells[key] = n.value
+        if n.problem:
+            self.notes.append(CellNote(key, n.problem, raw.strip(), n.fix))
+
+    def unread(self, keys: list[str], raw: str, reason: str) -> None:
+        for k in keys:
+            self.cells[k] = None
+            self.notes.append(CellNote(k, UNREAD, raw, reason))
+
+    def variant(self, table: Table, row_key: str, found: str, official: str, kinds: list[str]) -> None:
+        key = table.cell_key(row_key, "") if row_key else table.key
+        self.notes.append(CellNote(key, LABEL_VARIANT, shown(found), f"规定写法为“{official}”（{'、'.join(kinds)}）"))
+
+
+# ------------------------------------------------------------------ locating the tables
+@dataclass
+class Regions:
+    rows: list[RowView]
+    t3_start: int | None  # index into rows
+    t3_end: int | None
+
+    def t3_rows(self) -> list[RowView]:
+        if self.t3_start is None or self.t3_end is None:
+            return []
+        return self.rows[self.t3_start : self.t3_end + 1]
+
+
+def locate(doc: Document) -> Regions:
+    rows = [split_row(i, it) for i, it in enumerate(doc.items) if it.kind == ROW]
+    start = next((n for n, r in enumerate(rows) if "本年新收" in r.own), None)
+    end = None
+    if start is not None:
+        end = next((n for n in range(start, len(rows)) if "结转下年度" in rows[n].own), None)
+        if end is None:  # no 四、结转 row: the table ends at its last row with figures
+            with_numbers = [n for n in range(start, len(rows)) if rows[n].numbers >= 3]
+            end = with_numbers[-1] if with_numbers else start
+    return Regions(rows, start, end)
+
+
+def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
+    """("2021" or "2019", the reason in Chinese) from the tables' own shape."""
+    t3 = canon("".join(r.own for r in regions.t3_rows()))
+    if "逾期不补正" in t3 or "收费通知" in t3:
+        return "2021", "表三（六）其他处理分三项（25 行），为国办公开办函〔2021〕30号格式"
+    if "其他处理" in t3:
+        return "2019", "表三（六）其他处理只有一行（23 行），为国办公开办函〔2019〕60号试行格式"
+    everything = canon("".join(it.text for it in doc.items if it.kind == ROW))
+    if any(w in everything for w in ("本年新制作数量", "上一年项目数量", "政府集中采购", "采购项目数量")):
+        return "2019", "表二的栏目（本年新制作数量、上一年项目数量等）为国办公开办函〔2019〕60号试行格式"
+    if any(w in everything for w in ("本年制发件数", "现行有效件数", "本年处理决定数量")):
+        return "2021", "表二的栏目（本年制发件数等）为国办公开办函〔2021〕30号格式"
+    if year is not None and year <= 2020:
+        return "2019", f"表格未能确定格式；按报告年度 {year} 年采用 2019 年试行格式"
+    return "2021", "表格未能确定格式；按报告年度采用现行（2021）格式"
+
+
+# ------------------------------------------------------------------ 表三
+def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> None:
+    table = fmt.tables["t3"]
+    ncols = len(table.columns)
+    region = regions.t3_rows()
+    keys_of = {r.key: [table.cell_key(r.key, c.key) for c in table.columns] for r in table.rows}
+    if not region:
+        for r in table.rows:
+            out.unread(keys_of[r.key], "", "发布稿中没有找到表三（收到和处理政府信息公开申请情况）")
+        return
+    out.found.append("t3")
+    out.used.update(r.index for r in region)
+    cores = [core(r.labels[-1]) for r in table.rows]
+    data = [r for r in region if r.values and (any(v.strip() for v in r.values) or _matches_any(r.own, cores))]
+    # Text around each data row (PDF labels wrap above and below their figures).
+    gaps_before, gaps_after, raw_before = [], [], []
+    positions = [region.index(r) for r in data]
+    for n, pos in enumerate(positions):
+        prev = positions[n - 1] if n else -1
+        nxt = positions[n + 1] if n + 1 < len(positions) else len(region)
+        raw_before.append("".join("".join(r.labels) for r in region[prev + 1 : pos]))
+        gaps_before.append(canon(raw_before[-1]))
+        gaps_after.append(canon("".join("".join(r.labels) for r in region[pos + 1 : nxt])))
+
+    def evidence(i: int, j: int) -> int:
+        """2: the row's own label holds the format row's label; 1: the text around it does."""
+        if cores[j] and cores[j] in data[i].own:
+            return 2
+        around = gaps_before[i] + data[i].own + gaps_after[i]
+        if cores[j] and (cores[j] in around or is_subsequence(cores[j], around)):
+            return 1
+        return 0
+
+    pairs: list[tuple[int, int, bool]] = []  # (data row, format row, label verified)
+    if len(data) == len(table.rows):
+        pairs = [(i, i, evidence(i, i) > 0) for i in range(len(data))]
+    else:
+        p = 0
+        for i in range(len(data)):
+            own = [j for j in range(p, len(cores)) if evidence(i, j) == 2]
+            if own:
+                j = max(own, key=lambda j: (len(cores[j]), -j))
+            else:
+                near = [j for j in range(p, min(p + 3, len(cores))) if evidence(i, j) == 1]
+                if not near:
+                    out.skipped.append(f"表三：{tidy(' '.join(data[i].labels)) or '（无标题）'} {' '.join(data[i].values)}".strip())
+                    continue
+                j = near[0]
+            pairs.append((i, j, True))
+            p = j + 1
+    matched = {j for _, j, _ in pairs}
+    for i, j, verified in pairs:
+        row, axis = data[i], table.rows[j]
+        vals = fit(row.values, ncols)
+        raw = " ".join(v for v in row.values if v.strip())
+        if vals is None:
+            out.unread(keys_of[axis.key], raw,
+                       f"发布稿这一行读到 {len([v for v in row.values if v.strip()])} 个数值，表三每行应有 {ncols} 个，无法确定各数值属于哪一列")
+        else:
+            for c, v in zip(table.columns, vals, strict=True):
+                out.put(fmt, table.cell_key(axis.key, c.key), v)
+        found_label = " ".join(row.labels) if doc.spaces_matter else _layout_label(raw_before[i], row)
+        if not verified:
+            out.notes.append(CellNote(table.cell_key(axis.key, ""), LABEL_UNVERIFIED, tidy(found_label) or "（无标题）",
+                                      f"规定的行标题为“{axis.label}”"))
+            continue
+        _row_variants(out, table, axis, row.labels if doc.spaces_matter else [found_label], doc.spaces_matter)
+    for j, axis in enumerate(table.rows):
+        if j not in matched:
+            out.unread(keys_of[axis.key], "", f"发布稿的表三中找不到“{axis.label}”这一行")
+    header = canon("".join("".join(r.labels) for r in regions.rows[max(0, (regions.t3_start or 0) - 8) : regions.t3_start]))
+    if "钩稽" in header:
+        out.variant(table, "", "钩稽", table.corner_note, ["用字（钩稽/勾稽）"])
+
+
+def _matches_any(own: str, cores: list[str]) -> bool:
+    return any(c and c in own for c in cores)
+
+
+def _layout_label(gap_before: str, row: RowView) -> str:
+    """The fragment of a wrapped PDF label worth showing: from its numbering on, if it has one."""
+    text = gap_before + "".join(row.labels)
+    m = re.search(r"[（(][一二三四五六七][）)]|\d\s*[.、]", text)
+    return text[m.start():] if m else text
+
+
+def _row_variants(out: TableRead, table: Table, axis: Axis, labels: list[str], spaces_matter: bool) -> None:
+    official = "".join(axis.labels)
+    kinds: list[str] = []
+    for cell in labels:
+        for k in variant_kinds(cell, official, spaces_matter=spaces_matter):
+            if k not in kinds:
+                kinds.append(k)
+    if kinds:
+        out.variant(table, axis.key, " ".join(labels), axis.label, kinds)
+
+
+# ------------------------------------------------------------------ 表二
+def read_t2(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> None:
+    table = fmt.tables["t2"]
+    end = regions.rows[regions.t3_start].index if regions.t3_start is not None else len(doc.items)
+    titles: list[tuple[int, str]] = []
+    for i, it in enumerate(doc.items[:end]):
+        m = _BLOCK_TITLE.search(canon(it.text))
+        if m and len(canon(it.text)) < 30:
+            titles.append((i, m.group(1)))
+    aliases = ROW_ALIASES.get(fmt.version, {})
+    any_found = False
+    for block in table.blocks:
+        ordinal = _BLOCK_TITLE.search(canon(block.title)).group(1)
+        at = [n for n, (_, o) in enumerate(titles) if o == ordinal]
+        block_keys = [table.cell_key(r.key, c.key) for r in block.rows for c in block.columns]
+        if not at:
+            out.unread(block_keys, "", f"发布稿中没有找到表二“{block.title}”")
+            continue
+        any_found = True
+        n = at[0]
+        start = titles[n][0]
+        stop = titles[n + 1][0] if n + 1 < len(titles) else end
+        title_item = doc.items[start]
+        if title_item.kind == ROW and doc.spaces_matter:
+            kinds = variant_kinds(title_item.cells[0] if title_item.cells else "", block.title)
+            if kinds:
+                out.variant(table, block.rows[0].key, title_item.text, block.title, kinds)
+        rows = [split_row(i, doc.items[i]) for i in range(start, stop) if doc.items[i].kind == ROW]
+        out.used.update(r.index for r in rows)
+        header = next((r for r in rows if "信息内容" in r.own), None)
+        col_ok = _t2_columns(out, table, block, header, doc)
+        seen: set[str] = set()
+        for r in rows:
+            if r is header or not r.labels or "第二十条" in r.own:
+                continue
+            label = canon(r.labels[-1])
+            axis = next((a for a in block.rows if canon(a.label) == label), None)
+            kinds: list[str] = []
+            if axis is None:
+                official = aliases.get(label)
+                axis = next((a for a in block.rows if a.label == official), None)
+                if axis is not None:
+                    kinds = [KIND_WORDING]
+            if axis is None or axis.key in seen:
+                if r.values and any(v.strip() for v in r.values):
+                    out.skipped.append(f"表二{block.title}：{tidy(' '.join(r.labels))}")
+                continue
+            seen.add(axis.key)
+            kinds += [k for k in variant_kinds(r.labels[-1], axis.label, spaces_matter=doc.spaces_matter) if k not in kinds]
+            if kinds:
+                out.variant(table, axis.key, r.labels[-1], axis.label, kinds)
+            vals = fit(r.values, len(block.columns))
+            keys = [table.cell_key(axis.key, c.key) for c in block.columns]
+            if vals is None:
+                out.unread(keys, " ".join(v for v in r.values if v.strip()),
+                           f"这一行读到 {len([v for v in r.values if v.strip()])} 个数值，应有 {len(block.columns)} 个，无法确定各数值属于哪一列")
+                continue
+            for c, k, v in zip(block.columns, keys, vals, strict=True):
+                if c.key in col_ok:
+                    out.put(fmt, k, v)
+                else:
+                    out.unread([k], v, "这一列的表头与规定的栏目不符，未读取")
+        for a in block.rows:
+            if a.key not in seen:
+                out.unread([table.cell_key(a.key, c.key) for c in block.columns], "",
+                           f"发布稿的表二“{block.title}”中找不到“{a.label}”这一行")
+    if any_found:
+        out.found.append("t2")
+
+
+def _t2_columns(out: TableRead, table: Table, block, header: RowView | None, doc: Document) -> set[str]:
+    """The keys of the block's columns whose header agrees with the format (by position, each
+    checked by its label; a close wording is a variant, a different one is not read)."""
+    if header is None:
+        return {c.key for c in block.columns}  # no header row: the format's columns, in order
+    cells = [c for c in doc.items[header.index].cells if c.strip()]
+    at = next((n for n, c in enumerate(cells) if "信息内容" in canon(c)), 0)
+    found = cells[at + 1 :]
+    ok = set()
+    for n, col in enumerate(block.columns):
+        if n >= len(found):
+            ok.add(col.key)  # headers merged away: keep the format's order
+            continue
+        got, want = canon(found[n]), canon(col.label)
+        if got == want or want in got:
+            kinds = variant_kinds(found[n], col.label, spaces_matter=doc.spaces_matter)
+            ok.add(col.key)
+        elif SequenceMatcher(None, got, want).ratio() >= 0.6:
+            kinds = [KIND_WORDING]
+            ok.add(col.key)
+        else:
+            kinds = []
+        if kinds:
+            out.notes.append(CellNote(table.key, LABEL_VARIANT, shown(found[n]),
+                                      f"规定写法为“{col.label}”（{'、'.join(kinds)}）"))
+    return ok
+
+
+# ------------------------------------------------------------------ 表四
+def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> None:
+    table = fmt.tables["t4"]
+    keys = [table.cell_key("", c.key) for c in table.columns]
+    n = len(keys)
+    after = regions.t3_end + 1 if regions.t3_end is not None else 0
+    header_at = next((k for k in range(after, len(regions.rows)) if "行政复议" in regions.rows[k].own), None)
+    if header_at is None:
+        out.unread(keys, "", "发布稿中没有找到表四（行政复议、行政诉讼情况）")
+        return
+    for k in range(header_at, min(header_at + 12, len(regions.rows))):
+        r = regions.rows[k]
+        vals = fit(r.values, n)
+        if r.numbers >= n // 2 and vals is not None:
+            out.found.append("t4")
+            out.used.update(x.index for x in regions.rows[header_at : k + 1])
+            for key, v in zip(keys, vals, strict=True):
+                out.put(fmt, key, v)
+            return
+        if r.numbers >= n // 2:
+            out.found.append("t4")
+            out.unread(keys, " ".join(v for v in r.values if v.strip()),
+                       f"表四读到 {r.numbers} 个数值，应有 {n} 个，无法确定各数值属于哪一列")
+            return
+    out.unread(keys, "", "发布稿的表四中没有找到数字行")
+
+
+def read_tables(fmt: Format, doc: Document, regions: Regions) -> TableRead:
+    out = TableRead()
+    read_t2(fmt, doc, regions, out)
+    read_t3(fmt, doc, regions, out)
+    read_t4(fmt, doc, regions, out)
+    return out
+
+
+def paragraphs(doc: Document) -> list[str]:
+    return [it.cells[0] for it in doc.items if it.kind == PARA]
