@@ -17,6 +17,7 @@ from xxgk import layout
 from xxgk.report import Report, load_json
 from xxgk.spec import load_format
 from xxgk.workbook import write_workbook
+from xxgk.workbook.builder import WRITABLE_SHEETS
 from xxgk.workbook.formulas import live_checks
 from xxgk.workbook.names import name_for
 from xxgk.workbook.reader import Ref, parse_ref, read_workbook, recomputed_totals
@@ -103,7 +104,7 @@ def test_protection_validation_and_names_survive(runs):
     for title in (layout.META, layout.PREVIOUS, layout.DRAFTS, layout.FLAGS):
         assert states[title] == "hidden", title
     for ws in wb.worksheets:
-        if ws.title not in (layout.RESULTS, layout.FLAGS):
+        if ws.title not in WRITABLE_SHEETS:
             assert ws.protection.sheet, ws.title
     for key, a in AT.items():
         cell = wb[a.sheet][a.cell]

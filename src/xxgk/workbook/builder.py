@@ -44,6 +44,10 @@ WORKBOOK_KIND = "xxgk-workbook"  # _meta!kind: what makes a workbook ours
 FIXED_TIME = datetime(2021, 9, 26, 0, 0, 0)
 ZIP_TIME = (2021, 9, 26, 0, 0, 0)
 
+# Sheets left unprotected: the add-in writes findings, highlight flags, generated drafts and last
+# year's report there. The hidden ones cannot be shown while the workbook structure is locked.
+WRITABLE_SHEETS = (layout.RESULTS, layout.FLAGS, layout.DRAFTS, layout.PREVIOUS)
+
 META_FIELDS = ("kind", "format", "tool", "year", "agency", "disabled_rules")
 META_LABELS = {
     "kind": "文件类型",
@@ -548,8 +552,8 @@ class _Builder:
     # ------------------------------------------------------------------ protection, printing
     def _protect(self) -> None:
         for title, ws in self.ws.items():
-            if title in (layout.RESULTS, layout.FLAGS):
-                continue  # the add-in writes findings and highlight flags here
+            if title in WRITABLE_SHEETS:
+                continue
             p = ws.protection
             p.sheet = True
             p.password = PASSWORD
