@@ -189,6 +189,51 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from xxgk.importer import import_report
+    from xxgk.report import dump_json
+
+    result = import_report(args.file)
+    sys.stdout.write(result.summary_text())
+    if args.output:
+        path = dump_json(result.report, args.output, overwrite=args.force)
+        print(f"已写出年报 JSON：{path}（可用 `xxgk check {path}` 校验，或 `xxgk audit` 直接读取并校验发布稿）")
+    else:
+        print("未指定 -o 输出文件，只显示读取情况，没有写出 JSON。")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from xxgk.importer.audit import Audit, audit_dict, audit_file, render_audit, summary_table
+
+    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    audits, worst, many = [], EXIT_OK, len(args.files) > 1
+    for n, name in enumerate(args.files, 1):
+        if many:
+            print(f"[{n}/{len(args.files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
+        try:
+            audit = audit_file(name, disabled)
+        except InputError as exc:
+            if not many:
+                raise
+            print(f"{name}：无法读取：{exc}", file=sys.stderr)
+            audits.append(Audit(str(name), error=str(exc)))
+            worst = EXIT_INPUT
+            continue
+        audits.append(audit)
+        if audit.errors and worst == EXIT_OK:
+            worst = EXIT_FINDINGS
+        if args.format == "text":
+            print(render_audit(audit, limit=args.limit))
+    if args.format == "json":
+        data = [audit_dict(a) for a in audits]
+        sys.stdout.write(json.dumps(data if many else data[0], ensure_ascii=False, indent=2) + "\n")
+    elif many:
+        print("【汇总】")
+        sys.stdout.write(summary_table(audits))
+    return worst
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -210,6 +255,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="每条规则最多列出 N 处（0 表示全部）")
+
+    p = add("import", cmd_import, "读入已发布的年报（网页 .html、Word .docx、PDF、文本 .txt），写出年报 JSON")
+    p.add_argument("file", metavar="文件", help="已发布的年报文件")
+    p.add_argument("-o", "--output", metavar="输出文件", help="要写出的年报 JSON（不会覆盖已有文件）")
+    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+
+    p = add("audit", cmd_audit, "读入已发布的年报并逐份校验（可多个），最后列出汇总表")
+    p.add_argument("files", nargs="+", metavar="文件", help="已发布的年报文件（.html/.htm/.docx/.pdf/.txt），可多个")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="每条规则最多列出 N 处（0 表示全部）")
+    p.add_argument("--disable", action="append", default=[], metavar="规则编号",
+                   help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
 
     p = add("schema", cmd_schema, "输出年报 JSON 的 JSON Schema（由格式数据生成）")
     p.add_argument("--format-version", default="2021", metavar="版本", help="格式版本，默认 2021")

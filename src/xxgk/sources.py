@@ -12,8 +12,10 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 def read_report(path: str | Path) -> Report:
-    """The report in ``path``: ``.json`` (report JSON) or ``.xlsx`` (a workbook made by
-    ``xxgk new``). Anything else raises :class:`InputError` with what to do instead."""
+    """The report in ``path``: ``.json`` (report JSON), ``.xlsx`` (a workbook made by
+    ``xxgk new``) or a published report (``.html/.htm/.docx/.txt/.pdf``, via
+    :func:`xxgk.importer.import_report`). Anything else raises :class:`InputError` with what to
+    do instead."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
@@ -28,7 +30,12 @@ def read_report(path: str | Path) -> Report:
         except ImportError:  # pragma: no cover - the reader ships with the workbook module
             raise InputError("此版本尚不能读取工作簿，请先导出为 JSON。") from None
         return read_workbook(path)
+    from xxgk.importer import SUFFIXES, import_report
+
+    if suffix in SUFFIXES:
+        # A published report (web page, Word, PDF, text): read back by the importer.
+        return import_report(path).report
     raise InputError(
-        f"不能直接读取 {path.name}（{suffix or '无扩展名'}）。请使用本工具生成的工作簿（.xlsx）或年报 JSON；"
-        "已发布的年报（网页、Word、PDF 文本）请先用 `xxgk import` 读入。"
+        f"不能直接读取 {path.name}（{suffix or '无扩展名'}）。请使用本工具生成的工作簿（.xlsx）、年报 JSON，"
+        "或已发布的年报（网页 .html/.htm、Word .docx、PDF .pdf、文本 .txt）。"
     )
