@@ -319,7 +319,7 @@ class _Builder:
         t3 = self.fmt.tables["t3"]
         first = self.at[t3.cell_key(t3.rows[0].key, t3.columns[0].key)]
         ws = self.ws[first.sheet]
-        widths = {1: 12, 2: 14, 3: 40}
+        widths = {1: 14, 2: 14, 3: 40}
         for c in range(1, first.column):
             ws.column_dimensions[column_letter(c)].width = widths.get(c, 14)
         for j in range(len(t3.columns)):
