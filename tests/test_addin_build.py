@@ -161,7 +161,7 @@ def test_ribbon_lint_catches(tmp_path: Path, edit, expected: str) -> None:
 
 
 # ------------------------------------------------------------------------- VBA interpreter
-FAKE_XLWINGS = """Public LastCommand As String
+FAKE_XLWINGS = r"""Public LastCommand As String
 Public Calls As Long
 Public FailWith As Long
 Public Function RunPython(PythonCommand As String)
@@ -177,6 +177,20 @@ Public Function CallCount() As Long
 End Function
 Public Sub SetFail(n As Long)
     FailWith = n
+End Sub
+Public Interpreter As String
+Public Function GetConfig(configKey As String, Optional default As String = "") As Variant
+    If configKey = "INTERPRETER_WIN" Then
+        GetConfig = Interpreter
+    Else
+        GetConfig = default
+    End If
+End Function
+Public Function FileExists(ByVal FileSpec As String) As Boolean
+    FileExists = (FileSpec = "C:\Python311\pythonw.exe")
+End Function
+Public Sub SetInterpreter(path As String)
+    Interpreter = path
 End Sub
 """
 
@@ -198,6 +212,7 @@ def vba(xlam: Path, tmp_path: Path):
     app = ExcelApplication.open(copy, with_vba=False)
     app.add_module(FAKE_XLWINGS, name="xlwings")
     app.add_module(built["XxgkRibbon"].replace("\r\n", "\n"), name="XxgkRibbon")
+    app.interpreter.run("SetInterpreter", ["C:\\Python311\\pythonw.exe"])  # as xxgk addin install writes it
     return app
 
 
@@ -248,6 +263,17 @@ def test_no_workbook_says_so_in_chinese_without_python(vba) -> None:
     assert vm.run("CallCount", []) == 0
     (_kind, prompt, _title, _style), = vm.dialogs
     assert "没有可处理的工作簿" in prompt and "受保护的视图" in prompt
+
+
+@pytest.mark.parametrize("configured", ["", "C:\\旧的\\Python39\\pythonw.exe"])
+def test_missing_python_is_explained_before_xlwings_says_it_in_english(vba, configured: str) -> None:
+    vm = vba.interpreter
+    vm.run("SetInterpreter", [configured])
+    vm.run("XxgkOnAction", [_Control("xxgkValidate", "validate")])
+    assert vm.run("CallCount", []) == 0
+    (_kind, prompt, _title, _style), = vm.dialogs
+    assert "找不到加载项要使用的 Python" in prompt and "xxgk addin install" in prompt
+    assert configured in prompt
 
 
 def test_python_failure_is_explained_in_chinese(vba) -> None:

@@ -347,9 +347,11 @@ def _name_address(excel: Excel, name: str) -> tuple[str, int, int]:
         (lambda d: (d / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a zip") and d / "坏文件.xlsx", "无法读取上年文件"),
         (lambda d: (d / "坏文件.json").write_text("{\"year\": ", encoding="utf-8") and d / "坏文件.json", "不是有效的 JSON"),
         (lambda d: dump_json(load_example(), d / "同年.json"), "不是上一年度"),
+        (lambda d: dump_json(Report.blank(2022, "某局"), d / "前年.json"), "请选择 2023 年度"),
+        (lambda d: dump_json(Report.blank(2023, "某局", format="2019"), d / "旧格式.json"), "两版表格不同"),
         (lambda d: d / "不存在.json", "找不到文件"),
     ],
-    ids=["broken-xlsx", "broken-json", "same-year", "missing"],
+    ids=["broken-xlsx", "broken-json", "same-year", "two-years-ago", "other-format", "missing"],
 )
 def test_import_previous_refuses_bad_files_and_changes_nothing(tmp_path: Path, make, expected: str) -> None:
     excel = Excel(load_example())

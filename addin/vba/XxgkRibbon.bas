@@ -34,6 +34,13 @@ Public Sub XxgkRun(ByVal tag As String)
         MsgBox XxgkText("no_workbook"), vbExclamation, XxgkText("title")
         Exit Sub
     End If
+    ' xlwings itself would say "Could not find Interpreter!" in English: say it in Chinese first.
+    Dim interpreter As String
+    interpreter = XxgkInterpreter()
+    If interpreter = "" Or Not FileExists(interpreter) Then
+        MsgBox Replace(XxgkText("python_missing"), "{path}", interpreter), vbCritical, XxgkText("title")
+        Exit Sub
+    End If
     On Error GoTo failed
     RunPython XxgkCommand(tag)
     Exit Sub
@@ -56,6 +63,12 @@ Public Function XxgkValidTag(ByVal tag As String) As Boolean
         If Not ((c >= "a" And c <= "z") Or (c >= "0" And c <= "9") Or c = "_") Then Exit Function
     Next i
     XxgkValidTag = True
+End Function
+
+' The Python that xlwings will start: INTERPRETER_WIN from the user config that
+' "xxgk addin install" writes (%USERPROFILE%\.xxgk\xxgk.conf), read by xlwings' own GetConfig.
+Public Function XxgkInterpreter() As String
+    XxgkInterpreter = CStr(GetConfig("INTERPRETER_WIN", ""))
 End Function
 
 Public Function XxgkHasWorkbook() As Boolean

@@ -240,6 +240,7 @@ def _crlf(text: str) -> str:
 CALLBACK_ATTRIBUTES = ("onAction", "getLabel", "getEnabled", "getVisible", "getImage", "getScreentip",
                        "getSupertip", "getPressed", "onLoad", "getContent", "getItemCount", "getItemLabel")
 _CUI_NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+XLWINGS_API_USED = ("RunPython", "GetConfig", "FileExists")
 
 
 def lint_sources(src: Path | None = None) -> list[str]:
@@ -285,6 +286,11 @@ def lint_sources(src: Path | None = None) -> list[str]:
             elif tag not in TAGS:
                 problems.append(f"{el.attrib.get('id')}: tag {tag!r} is not handled by xxgk.addin.dispatch")
     problems += [f"duplicate id {i!r} ({n} times)" for i, n in ids.items() if n > 1]
+    # The xlwings procedures our VBA calls must exist in the installed xlwings module.
+    xl = xlwings_module_source()
+    for proc in XLWINGS_API_USED:
+        if not re.search(rf"^(?:Public )?Function {proc}\(", xl, re.M):
+            problems.append(f"xlwings_custom_addin.bas has no Function {proc} (used by addin/vba)")
     asked = {m for text in modules.values() for m in re.findall(r'XxgkText\("(\w+)"\)', text)}
     have = messages(src)
     problems += [f"messages.toml has no {k!r} (used by the VBA)" for k in sorted(asked - set(have))]

@@ -91,13 +91,16 @@ def _show(book: Any, outcome: Outcome) -> None:
         return
     except Exception:  # no book, or an engine without alerts: fall back to Excel's own error box
         pass
-    try:
-        import sys
+    import sys
 
-        # RunPython shows what a failed command printed to stderr.
+    try:
         sys.stderr.write(outcome.message + "\n")
     except Exception:
-        pass
+        return
+    if "--from_xl=1" in sys.argv:
+        # Started by RunPython, which shows stderr only when the command fails: fail, so the
+        # user sees this Chinese message rather than nothing.
+        raise SystemExit(1)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -283,6 +286,8 @@ def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, for
         )
     outdir = Path(folder) if folder else loaded.snap.folder
     if outdir is None:
+        outdir = _pick_folder(book)
+    if outdir is None:
         raise InputError("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。请先把工作簿“另存为”到本机文件夹，再点“导出”。")
     if not outdir.is_dir():
         raise InputError(f"导出文件夹不存在：{outdir}。请先把工作簿保存到一个本机文件夹。")
@@ -313,9 +318,14 @@ def import_previous(book: Any, outcome: Outcome, *, path: str | Path | None = No
             f"上年文件 {Path(path).name} 无法读取（{type(exc).__name__}），可能已损坏或不是年报文件。"
             "请选择上年用本工具生成的工作簿（.xlsx）或年报 JSON。"
         ) from exc
-    if previous.year >= report.year:
+    if previous.year != report.year - 1:
         raise InputError(
             f"所选文件是 {previous.year} 年度的年报，而本工作簿是 {report.year} 年度，不是上一年度。请选择 {report.year - 1} 年度的文件。"
+        )
+    if previous.format != report.format:
+        raise InputError(
+            f"所选的 {previous.year} 年度年报按 {previous.format} 版格式填报，本工作簿是 {report.format} 版格式，"
+            "两版表格不同，不能逐项跨年度核对，因此未导入。本年度请直接填写“上年结转”等数字。"
         )
     fmt = report.spec
     pfmt = previous.spec
@@ -376,6 +386,19 @@ def _pick_file(book: Any) -> str | None:
     if chosen in (False, None, "False", ""):
         return None
     return str(chosen)
+
+
+def _pick_folder(book: Any) -> Path | None:
+    """Excel's own folder picker (desktop only: COM, hence the try); None if unavailable or
+    cancelled."""
+    try:
+        dialog = book.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+        dialog.Title = "选择导出到的文件夹"
+        if dialog.Show() != -1:
+            return None
+        return Path(str(dialog.SelectedItems(1)))
+    except Exception:
+        return None
 
 
 # ---------------------------------------------------------------------------- 帮助
