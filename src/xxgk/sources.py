@@ -30,9 +30,9 @@ def read_report(path: str | Path) -> Report:
         except ImportError:  # pragma: no cover - the reader ships with the workbook module
             raise InputError("此版本尚不能读取工作簿，请先导出为 JSON。") from None
         return read_workbook(path)
-    from xxgk.importer import SUFFIXES, import_report
+    from xxgk.importer import OLD_OFFICE, SUFFIXES, import_report
 
-    if suffix in SUFFIXES:
+    if suffix in SUFFIXES or suffix in OLD_OFFICE:
         # A published report (web page, Word, PDF, text): read back by the importer.
         return import_report(path).report
     raise InputError(

@@ -26,9 +26,9 @@ from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a published report is well under 5 MB, PDFs included
 SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx",
             ".txt": "text", ".text": "text", ".pdf": "pdf"}
-_OLD_OFFICE = {".doc", ".wps", ".et", ".xls", ".rtf"}
+OLD_OFFICE = {".doc", ".wps", ".et", ".xls", ".rtf"}
 
-__all__ = ["MAX_IMPORT_BYTES", "SUFFIXES", "ImportResult", "import_document", "import_report"]
+__all__ = ["MAX_IMPORT_BYTES", "OLD_OFFICE", "SUFFIXES", "ImportResult", "import_document", "import_report"]
 
 
 @dataclass
@@ -144,7 +144,7 @@ def import_report(path: str | Path) -> ImportResult:
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定已发布的年报文件。")
     suffix = path.suffix.lower()
-    if suffix in _OLD_OFFICE:
+    if suffix in OLD_OFFICE:
         raise InputError(f"{name}（{suffix}）是旧版 Office/WPS 格式，不能直接读取。请在 Word/WPS 中另存为 .docx，"
                          "或将网页另存为 .html 后再导入。")
     if suffix not in SUFFIXES:
