@@ -54,13 +54,20 @@ def remote_engine() -> Iterator[None]:
 class Excel:
     """A built workbook, its openpyxl view (for the lock check) and an xlwings remote Book on it."""
 
-    def __init__(self, report: Report | None, name: str = BOOK_NAME, edit=None) -> None:
+    def __init__(self, report: Report | Path | None, name: str = BOOK_NAME, edit=None, floats: bool = False) -> None:
         import xlwings as xw
 
-        self.wb = openpyxl.load_workbook(io.BytesIO(build_workbook(report, year=None if report else 2024)))
+        if isinstance(report, Path):  # a workbook file, e.g. written by `xxgk new`
+            self.wb = openpyxl.load_workbook(report)
+        else:
+            self.wb = openpyxl.load_workbook(io.BytesIO(build_workbook(report, year=None if report else 2024)))
         if edit:
             edit(self.wb)
         self.payload = payload(self.wb, name)
+        if floats:  # the COM engine hands every number over as a float
+            for sheet in self.payload["sheets"]:
+                sheet["values"] = [[float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                                    for v in row] for row in sheet["values"]]
         self.book = xw.Book(json=copy.deepcopy(self.payload))
 
     def run(self, tag: str, **options: Any) -> Outcome:
@@ -156,6 +163,29 @@ def test_validate_clean_report_writes_results_and_clears_flags() -> None:
     results = {(r, c): v for (s, r, c), v in excel.writes().items() if s == layout.RESULTS}
     assert results  # the results table was rewritten (old "尚未运行校验" note gone)
     assert any(a["func"] == "activateSheet" for a in excel.actions)
+
+
+def test_blank_workbook_from_xxgk_new(tmp_path: Path) -> None:
+    from xxgk.cli import main
+
+    path = tmp_path / "某某局2024年年报.xlsx"
+    assert main(["new", str(path), "--year", "2024", "--agency", "某某市某某局"]) == 0
+    excel = Excel(path, name=path.name)
+    outcome = excel.run("validate")
+    assert outcome.ok and outcome.message.startswith("校验完成")
+    results = [r for (s, r, c), v in excel.writes().items() if s == layout.RESULTS and c == 1 and v not in (None, "")]
+    flags = [v for v in flag_cells(excel).values() if v]
+    assert len(results) > 10 and len(flags) > 10  # every blank input is a finding and a flag
+    outcome = excel.run("narrative")
+    texts = [v for (s, r, c), v in excel.writes().items()
+             if s in layout.INPUT_SHEETS and isinstance(v, str) and len(v) > 20]
+    assert outcome.ok and texts and any("【待填写" in t for t in texts)
+
+
+def test_numbers_as_floats_read_the_same() -> None:
+    excel = Excel(clean(), floats=True)
+    outcome = excel.run("validate")
+    assert outcome.ok and "错误 0 处，提示 0 处" in outcome.message
 
 
 def test_validate_lists_findings_with_links_and_flags_the_cells() -> None:
