@@ -480,3 +480,22 @@ def test_udf_status_and_paragraph() -> None:
     assert status(Excel(load_example()).book).startswith("可以导出")
     assert "2024年" in paragraph(excel.book, "s4.note")
     assert "没有这段说明" in paragraph(excel.book, "nope")
+
+
+def test_udfs_take_the_calling_cell() -> None:
+    from xxgk.addin.udfs import XXGK_PARAGRAPH, XXGK_STATUS
+
+    excel = Excel(broken())
+    cell = excel.book.sheets[layout.COVER].range("E2")
+    assert XXGK_STATUS(cell).startswith("不可导出")
+    assert "2024年" in XXGK_PARAGRAPH("s4.note", cell)
+
+
+def test_udf_on_a_foreign_workbook_answers_in_the_cell() -> None:
+    import xlwings as xw
+
+    from xxgk.addin.udf_core import status
+
+    wb = openpyxl.Workbook()
+    book = xw.Book(json=payload(wb, "别的表格.xlsx"))
+    assert status(book).startswith("无法校验：")

@@ -101,7 +101,9 @@ def _sheet_values(sheet: Any) -> list[list[Any]]:
         v = sheet.range((1, 1)).value
         return [] if v is None else [[v]]
     values = sheet.range((1, 1), (nrows, ncols)).options(ndim=2).value
-    return [list(r) for r in values]
+    # As the file reader does: anything but a number, text or truth value (a date typed into a
+    # count cell) goes to the reader as text, which refuses it with a note.
+    return [[v if v is None or isinstance(v, (str, int, float, bool)) else str(v) for v in r] for r in values]
 
 
 def _sheet_formulas(sheet: Any, values: list[list[Any]]) -> dict[tuple[int, int], str] | None:

@@ -161,8 +161,12 @@ def build_xlam(out: str | Path | None = None, *, src: Path | None = None, udfs: 
 
 def build_bytes(sources: Sources, *, suffix: str = ".xlam") -> bytes:
     import openpyxl
-    from pyopenvba import ExcelFile
-    from pyopenvba.vba import VBAModuleKind
+
+    try:
+        from pyopenvba import ExcelFile
+        from pyopenvba.vba import VBAModuleKind
+    except ImportError:
+        raise InputError('构建加载项需要 pyOpenVBA 组件。请先运行：pip install "xxgk[addin]"') from None
 
     with tempfile.TemporaryDirectory(prefix="xxgk-addin-") as tmp:
         work = Path(tmp) / "addin.xlsm"  # pyOpenVBA adds projects to .xlsm only; renamed below
