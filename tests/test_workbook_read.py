@@ -198,6 +198,16 @@ def test_missing_name(tmp_path, example):
     assert "xx_t3__forward__other" in msg and "表三!I29" in msg and "xxgk new" in msg
 
 
+@pytest.mark.parametrize(("sheet", "words"), [(layout.META, "已被删除"), (layout.PREVIOUS, "_上年"),
+                                              (layout.COVER, "找不到工作表“说明”")])
+def test_deleted_hidden_or_cover_sheet(tmp_path, example, sheet, words):
+    def delete(wb):
+        del wb[sheet]
+
+    msg = refused(saved(tmp_path, example, delete))
+    assert words in msg and "xxgk new" in msg
+
+
 def test_not_our_workbook(tmp_path):
     path = tmp_path / "other.xlsx"
     Workbook().save(path)

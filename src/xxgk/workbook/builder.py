@@ -490,8 +490,10 @@ class _Builder:
         for i, (key, label, value) in enumerate(rows, start=2):
             ws.cell(i, 1, key)
             ws.cell(i, 2, label)
-            _set_text(ws.cell(i, 3), value) if isinstance(value, str) else setattr(
-                ws.cell(i, 3), "value", _number(value))
+            if isinstance(value, str):
+                _set_text(ws.cell(i, 3), value)
+            else:
+                ws.cell(i, 3).value = _number(value)
             self.name(key, kind, Address(title, i, 3))
             if kind in ("draft", "previous"):
                 # The add-in stores generated drafts and last year's report here without

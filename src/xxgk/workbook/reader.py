@@ -236,6 +236,10 @@ class _Reader:
     def check_ours(self) -> Format:
         meta_sheet = layout.META
         ours = any(key_for(n) for n in self.data.names)
+        if ours and meta_sheet not in self.data.sheets:
+            raise InputError(
+                f"{self.src} 的隐藏工作表“{meta_sheet}”（格式版本等信息）已被删除，无法确认表格格式，未读取。"
+                "请用 `xxgk new` 生成新的工作簿，把数据复制过去后再读取。")
         if meta_sheet not in self.data.sheets or not ours:
             raise InputError(
                 f"{self.src} 不是本工具生成的填报工作簿（没有“{meta_sheet}”工作表和数据名称），无法按格式读取。"
