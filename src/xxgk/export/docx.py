@@ -51,6 +51,7 @@ TABLE_LAYOUT = {
     "s4": ([156 / 15] * 15, Pt(9), Mm(1.2)),
 }
 
+T3_SECTION = "s3"
 PLACEHOLDER_RE = re.compile(r"(【待填写：[^】]*】)")
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
@@ -243,8 +244,9 @@ def _body(doc: DocumentObject, text: str, lead: str = "") -> None:
         _text_runs(p, line)
 
 
-def _heading(doc: DocumentObject, label: str) -> None:
-    doc.add_paragraph(label, style="Heading 1")
+def _heading(doc: DocumentObject, label: str, new_page: bool = False) -> None:
+    p = doc.add_paragraph(label, style="Heading 1")
+    p.paragraph_format.page_break_before = new_page
 
 
 # ---------------------------------------------------------------- tables
@@ -343,7 +345,9 @@ def build(report: Report) -> DocumentObject:
     tables = grids(report)
     subtopics = {f"s1.{h.key}": i for i, h in enumerate(fmt.subtopics)}
     for heading in fmt.headings:
-        _heading(doc, heading.label)
+        # 表三 (25 rows) starts a page, so it is never split and its heading stays with it, the
+        # same in Word, WPS and LibreOffice (LibreOffice does not always honour keep-with-next).
+        _heading(doc, heading.label, new_page=heading.key == T3_SECTION)
         if heading.key in tables:
             widths, size, pad = TABLE_LAYOUT[heading.key]
             _table(doc, tables[heading.key], list(widths), size, pad)
