@@ -125,8 +125,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         if changed:
             print(f"注意：{args.source} 中有 {len(changed)} 个合计与分项之和不一致（如 {changed[0]}），"
                   "工作簿中的合计一律由公式按分项自动计算。")
-        if report.notes:
-            print(f"注意：{args.source} 有 {len(report.notes)} 个单元格的内容未能按数字读取或已自动规范，"
+        cell_notes = [n for n in report.notes if n.key in report.cells]  # not an import's label notes
+        if cell_notes:
+            print(f"注意：{args.source} 有 {len(cell_notes)} 个单元格的内容未能按数字读取或已自动规范，"
                   "请在新工作簿中核对（可先运行 xxgk check 查看）。")
     agency = args.agency or (report.agency if report else "")
     year = args.year if args.year is not None else (report.year if report else "")

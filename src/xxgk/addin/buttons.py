@@ -316,7 +316,7 @@ def import_previous(book: Any, outcome: Outcome, *, path: str | Path | None = No
     except Exception as exc:
         raise InputError(
             f"上年文件 {Path(path).name} 无法读取（{type(exc).__name__}），可能已损坏或不是年报文件。"
-            "请选择上年用本工具生成的工作簿（.xlsx）或年报 JSON。"
+            "请选择上年用本工具生成的工作簿（.xlsx）、年报 JSON，或上年已发布的年报（网页、Word、PDF）。"
         ) from exc
     if previous.year != report.year - 1:
         raise InputError(
@@ -379,7 +379,8 @@ def _pick_file(book: Any) -> str | None:
     """Excel's own Open dialog (desktop only: a COM call, hence the try)."""
     try:
         chosen = book.app.api.GetOpenFilename(
-            "年报工作簿或 JSON (*.xlsx;*.xlsm;*.json),*.xlsx;*.xlsm;*.json", 1, "选择上一年度的年报文件"
+            "年报工作簿、JSON 或已发布的年报 (*.xlsx;*.xlsm;*.json;*.html;*.htm;*.docx;*.pdf;*.txt),"
+            "*.xlsx;*.xlsm;*.json;*.html;*.htm;*.docx;*.pdf;*.txt", 1, "选择上一年度的年报文件"
         )
     except Exception as exc:
         raise InputError("此环境无法弹出选择文件的对话框。请改用命令：xxgk check 本年.xlsx --previous 上年文件。") from exc
