@@ -363,6 +363,25 @@ def test_import_previous_fills_carried_blanks_and_the_previous_sheet(tmp_path: P
     assert "已填入“上年结转”5 处" in outcome.message and "未覆盖" in outcome.message
 
 
+def test_import_previous_from_last_years_published_web_page(tmp_path: Path) -> None:
+    """Last year's report as it was published on the portal (the exported .html), read back by
+    the importer through the same read_report every command uses."""
+    from xxgk.export import export
+
+    prev = load_example()
+    prev.year = 2023
+    for col in ("natural", "commercial", "research", "nonprofit", "legal", "other"):
+        prev.cells[f"t3.forward.{col}"] = 3 if col == "natural" else 0
+    (page,) = export(prev, ["html"], tmp_path, force=True)
+    report = load_example()
+    report.cells["t3.carried.natural"] = None
+    excel = Excel(report)
+    outcome = excel.run("import_previous", path=page)
+    assert outcome.ok, outcome.message
+    nat = excel.at("t3.carried.natural")
+    assert excel.writes()[(nat.sheet, nat.row, nat.column)] == 3
+
+
 def _name_address(excel: Excel, name: str) -> tuple[str, int, int]:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
