@@ -151,6 +151,13 @@ def test_formula_replaced_by_a_number(tmp_path, example):
     assert f.addresses == ("表三!D28",) and "公式" in f.message
 
 
+def test_total_formula_cleared(tmp_path, example):
+    back = read_workbook(saved(tmp_path, example, put("t4.review.total", None)))
+    (note,) = back.notes
+    assert (note.problem, note.raw, note.address) == ("formula_replaced", "（已清空）", "表四!E5")
+    assert back.cells["t4.review.total"] == 0
+
+
 def test_formula_typed_into_an_input_cell(tmp_path, example):
     back = read_workbook(saved(tmp_path, example, put("t3.new.natural", "=1+2")))
     (note,) = back.notes  # openpyxl stores no computed value: the cell cannot be read

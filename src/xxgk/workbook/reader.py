@@ -301,7 +301,7 @@ class _Reader:
             r = self.ref(key)
             if self.formula(r) is None and self.data.sheets[r.sheet].formulas is not None:
                 raw = self.raw(r)
-                notes.append(CellNote(key, FORMULA_REPLACED, format_value(raw) if raw is not None else "",
+                notes.append(CellNote(key, FORMULA_REPLACED, format_value(raw) if raw is not None else "（已清空）",
                                       "请撤销保护后恢复合计公式，或用 `xxgk new` 重新生成工作簿", str(r)))
         for key in totals:
             cells[key] = _total(fmt, key, cells)
