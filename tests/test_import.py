@@ -12,6 +12,7 @@ import pytest
 
 from oracle import EXAMPLES, official_labels
 from published import Published
+from support import needs_soffice, soffice_convert
 from xxgk.cli import main
 from xxgk.errors import InputError
 from xxgk.importer import MAX_IMPORT_BYTES, import_report
@@ -355,3 +356,37 @@ def test_many_files_one_unreadable(tmp_path: Path, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert [d["readable"] for d in data] == [True, False]
     assert has_errors([]) is False
+
+
+# ------------------------------------------------------------------ our own exports, read back
+def test_exported_html_and_docx_read_back_exactly(tmp_path: Path) -> None:
+    from fixtures import huaian_2024
+    from xxgk.export import renderers
+
+    original = huaian_2024()
+    for kind in ("html", "docx"):
+        path = tmp_path / f"淮安.{kind}"
+        path.write_bytes(renderers()[kind](original))
+        r = import_report(path).report
+        assert r.cells == original.cells, kind
+        assert (r.year, r.agency, r.format) == (2024, "淮安市人民政府", "2021")
+        assert r.texts["s5.text"] == original.texts["s5.text"]
+        assert r.texts["s6.other"] == ""  # the page footer is not part of 六
+        assert not check(r, disabled=["FACT-BLANK"]), kind
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_pdf_through_pdftotext(tmp_path: Path) -> None:
+    from fixtures import huaian_2024
+    from xxgk.export import renderers
+
+    original = huaian_2024()
+    docx = tmp_path / "淮安.docx"
+    docx.write_bytes(renderers()["docx"](original))
+    pdf = soffice_convert(docx, "pdf", tmp_path / "pdf")
+    result = import_report(pdf)
+    assert "pdftotext" in result.kind
+    assert result.report.cells == original.cells
+    assert not errors(result.report)
+    assert main(["audit", str(pdf)]) == 0
