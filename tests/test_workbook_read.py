@@ -290,3 +290,22 @@ def test_damaged_workbook(tmp_path):
 
 def test_missing_file(tmp_path):
     assert "找不到文件" in refused(tmp_path / "nope.xlsx")
+
+
+def test_round_trip_of_a_2019_format_report(tmp_path):
+    """2019 and 2020 reports use the trial format: its own 表二 (本年增/减 may be negative) and a
+    one-row （六）其他处理."""
+    rep = Report.blank(2020, "某县人民政府办公室")
+    assert rep.format == "2019"
+    fmt = rep.spec
+    for i, (key, cell) in enumerate(fmt.cells.items()):
+        if not cell.total_of:
+            rep.cells[key] = -(i % 3) if cell.type == "signed" else i % 4
+    from xxgk.workbook.reader import _total
+
+    for key, cell in fmt.cells.items():
+        if cell.total_of:
+            rep.cells[key] = _total(fmt, key, rep.cells)
+    back = read_workbook(saved(tmp_path, rep))
+    assert back == rep
+    assert any(v < 0 for v in back.cells.values() if v is not None)
