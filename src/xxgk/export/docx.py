@@ -26,6 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, Grid, grids
@@ -285,10 +286,15 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pa
     for p_el in tbl.iter(qn("w:p")):
         _cell_paragraph(Paragraph(p_el, table), size)
 
+    rows = tbl.tr_lst
     for cell in grid.cells():
-        tc = table.cell(cell.row, cell.col)
+        # Straight to the row's w:tc: python-docx's table.cell() rebuilds the whole cell matrix
+        # on every call, which made a report take seconds.
+        top = rows[cell.row].tc_at_grid_offset(cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:
-            tc = tc.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+            corner = rows[cell.row + cell.rowspan - 1].tc_at_grid_offset(cell.col + cell.colspan - 1)
+            top = top.merge(corner)
+        tc = _Cell(top, table)
         tc.width = Mm(sum(widths_mm[cell.col: cell.col + cell.colspan]))
         tc.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         for extra in tc.paragraphs[1:]:
