@@ -39,6 +39,7 @@ class Published:
     headings: list[str] | None = None  # default: the oracle's; None entries drop a part
     relabel: dict[str, str] = field(default_factory=dict)  # official label → printed label
     split_t3_after: int | None = None  # print 表三 as two tables (a page break) after this row
+    drop_t3: set[int] = field(default_factory=set)  # 表三 rows (oracle order) left out of the table
 
     @property
     def oracle(self) -> dict:
@@ -69,7 +70,8 @@ class Published:
             [Cell("自然人", rs=2), Cell("法人或其他组织", cs=5), Cell("总计", rs=2)],
             [Cell(c[-1]) for c in o["columns"][1:6]],
         ]
-        rows = o["rows"]
+        rows = [r for n, r in enumerate(o["rows"]) if n not in self.drop_t3]
+        figures = [f for n, f in enumerate(self.t3) if n not in self.drop_t3]
         body: Grid = []
         for i, path in enumerate(rows):
             cells: list[Cell] = []
@@ -80,7 +82,7 @@ class Published:
                 while i + span < len(rows) and rows[i + span][: level + 1] == path[: level + 1]:
                     span += 1
                 cells.append(Cell(self.label(text), rs=span, cs=3 - level if level == len(path) - 1 else 1))
-            body.append(cells + [Cell(v) for v in self.t3[i]])
+            body.append(cells + [Cell(v) for v in figures[i]])
         if self.split_t3_after is None:
             return [head + body]
         k = self.split_t3_after

@@ -390,3 +390,49 @@ def test_pdf_through_pdftotext(tmp_path: Path) -> None:
     assert result.report.cells == original.cells
     assert not errors(result.report)
     assert main(["audit", str(pdf)]) == 0
+
+
+def test_rows_missing_or_unrecognised_in_table3(tmp_path: Path) -> None:
+    # A row left out: the others are matched by their labels; the missing one is unread, with why.
+    r = import_report(write(tmp_path, "drop.html", huaian_published(drop_t3={11}).html())).report
+    t3 = rows_of(HUAIAN_T3)
+    assert all(r.cells[f"t3.results.withheld.inquiry.{c}"] is None for c in COLS)
+    assert r.cells["t3.results.withheld.enforcement.natural"] == int(t3[10][0])
+    assert r.cells["t3.results.unavailable.not_held.total"] == int(t3[12][6])
+    reasons = {n.fix for n in r.notes if n.problem == "unread"}
+    assert reasons == {"发布稿的表三中找不到“8.属于行政查询事项”这一行"}
+    # A row whose label matches nothing, in a table of the right length: read by its position,
+    # and said so (a 提示), never silently.
+    pub = huaian_published(relabel={"8.属于行政查询事项": "8.其它情形"})
+    r = import_report(write(tmp_path, "odd.html", pub.html())).report
+    assert r.cells["t3.results.withheld.inquiry.total"] == 105
+    found = [f for f in check(r) if f.rule == "IMPORT-ROW-UNVERIFIED"]
+    assert len(found) == 1 and "8.其它情形" in found[0].message
+
+
+def test_titles_and_docx_content_controls(tmp_path: Path) -> None:
+    from xxgk.importer import import_document
+    from xxgk.importer.doc import Document
+
+    for title, agency in [("2023年度某某县民政局政府信息公开工作年度报告", "某某县民政局"),
+                          ("某某县民政局2023年政府信息公开工作年度报告", "某某县民政局")]:
+        d = Document("text")
+        for line in (title, "一、总体情况", "二、主动公开政府信息情况"):
+            d.para(line)
+        r = import_document(d, "t.txt").report
+        assert (r.year, r.agency) == (2023, agency)
+    # Word/WPS templates wrap parts of the body in content controls (w:sdt).
+    import docx
+    from docx.oxml import OxmlElement
+
+    path = huaian_published().docx(tmp_path / "sdt.docx")
+    d = docx.Document(path)
+    body = d.element.body
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    tables = [el for el in body.iterchildren() if el.tag.endswith("}tbl")]
+    tables[-1].addprevious(sdt)
+    content.append(tables[-1])  # 表四 inside a content control
+    d.save(path)
+    r = import_report(path).report
+    assert r.cells["t4.review.total"] == 351

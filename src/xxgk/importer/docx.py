@@ -24,7 +24,7 @@ def read_docx(raw: bytes, name: str) -> Document:
         raise InputError(f"{name} 无法按 Word 文档打开（{type(exc).__name__}）。请在 Word/WPS 中打开并另存为 .docx 后再试。") from None
     doc = Document("docx")
     table_no = 0
-    for block in d.element.body.iterchildren():
+    for block in _blocks(d.element.body, qn):
         if block.tag == qn("w:p"):
             for line in _para_text(block, qn).split("\n"):
                 doc.para(line)
@@ -40,6 +40,18 @@ def read_docx(raw: bytes, name: str) -> Document:
                 doc.row(cells, table_no)
             table_no += 1
     return doc
+
+
+def _blocks(parent, qn):
+    """Body-level paragraphs and tables in order, looking inside content controls (w:sdt), which
+    Word and WPS templates wrap around parts of a document."""
+    for el in parent.iterchildren():
+        if el.tag == qn("w:sdt"):
+            content = el.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, qn)
+        else:
+            yield el
 
 
 def _para_text(p, qn) -> str:

@@ -22,6 +22,8 @@ _HEADING_WORDS = {
 }
 _SUB = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[）)]\s*")
 _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)[^。]{0,12}?报告")
+# "2024年度保定市科学技术局政府信息公开工作年度报告": the year first, the agency after it.
+_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d。，,]{2,30}?)\s*(?:政府信息公开|政务公开)[^。]{0,12}?报告")
 _PERIOD_YEAR = re.compile(r"统计(?:期限|期间|时限|时间)[^。]{0,12}?((?:19|20)\d{2})\s*年")
 _FOOTER = re.compile(r"版权所有|网站标识码|ICP备|主办单位|承办单位|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇")
 _FEE = re.compile(r"处理费|收费")
@@ -57,6 +59,9 @@ def find_title(doc: Document) -> tuple[int | None, str, int | None]:
             break
         m = _TITLE.search(t)
         if not m:
+            m2 = _TITLE_YEAR_FIRST.match(t.strip())
+            if m2:
+                return int(m2.group("year")), tidy(m2.group("agency")), i
             continue
         agency = tidy(t[: m.start()]).strip("《》 ")
         if not agency and n > 0:

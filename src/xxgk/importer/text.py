@@ -49,7 +49,7 @@ def _tab_text(lines: list[str]) -> Document:
     doc = Document("text")
     table, in_table = 0, False
     for ln in lines:
-        if "\t" in ln:
+        if "\t" in ln.strip():  # a tab only as indentation does not make a heading a table row
             doc.row(ln.split("\t"), table)
             in_table = True
         else:
