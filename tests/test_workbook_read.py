@@ -92,6 +92,21 @@ def test_report_from_data_needs_no_openpyxl(tmp_path, example):
     assert back.cells["t3.new.total"] == 0 and not back.notes
 
 
+def test_wrong_dimension_element(tmp_path, example):
+    """Some writers leave <dimension ref="A1"/>: the reader must still see every cell."""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(build_workbook(example)))
+    path = tmp_path / "dim.xlsx"
+    with zipfile.ZipFile(path, "w") as dst:
+        for n in src.namelist():
+            d = src.read(n)
+            if n.startswith("xl/worksheets/sheet"):
+                d = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1"/>', d)
+            dst.writestr(n, d)
+    assert read_workbook(path) == example
+
+
 def test_names_not_coordinates(tmp_path, example):
     """Move a cell and its name together: the reader follows the name."""
     def edit(wb):

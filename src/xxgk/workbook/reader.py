@@ -163,6 +163,9 @@ def load_data(path: str | Path) -> WorkbookData:
         names = {n: d.attr_text for n, d in wb.defined_names.items() if d.attr_text}
         sheets: dict[str, SheetData] = {}
         for ws in wb.worksheets:
+            # Read every stored cell, whatever the <dimension> element claims (some writers
+            # leave it at A1, which would cut the sheet short in read-only mode).
+            ws.reset_dimensions()
             values: list[list[Any]] = []
             formulas: dict[tuple[int, int], str] = {}
             for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -187,7 +190,11 @@ def _cached(path: Path) -> dict[str, SheetData]:
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {ws.title: SheetData([list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets}
+        out = {}
+        for ws in wb.worksheets:
+            ws.reset_dimensions()
+            out[ws.title] = SheetData([list(r) for r in ws.iter_rows(values_only=True)])
+        return out
     finally:
         wb.close()
 
