@@ -436,3 +436,15 @@ def test_titles_and_docx_content_controls(tmp_path: Path) -> None:
     d.save(path)
     r = import_report(path).report
     assert r.cells["t4.review.total"] == 351
+
+
+def test_heading_run_into_its_paragraph_and_a_work_summary(tmp_path: Path, capsys) -> None:
+    page = huaian_published().html().replace(
+        "<strong>一、总体情况</strong></p>\n<p style=\"text-indent:2em\">2024 年，", "<strong>一、总体情况</strong>2024 年，")
+    assert "总体情况</strong>2024" in page
+    r = import_report(write(tmp_path, "runin.html", page)).report
+    assert r.headings[0] == "一、总体情况" and r.texts["s1.intro"].startswith("2024 年，我市")
+    assert not errors(r)
+    summary = write(tmp_path, "summary.txt", "2024年工作总结\n一、总体情况\n今年工作顺利。\n二、主要做法\n加强学习。\n")
+    assert main(["audit", str(summary)]) == 2
+    assert "不是政府信息公开工作年度报告" in capsys.readouterr().err

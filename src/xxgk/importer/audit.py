@@ -44,7 +44,11 @@ def audit_file(path: str | Path, disabled: Iterable[str] = ()) -> Audit:
 def render_audit(audit: Audit, limit: int = 10) -> str:
     assert audit.result is not None
     head = "【读取情况】\n" + "".join(f"  {ln}\n" for ln in audit.result.summary_text().splitlines())
-    return head + "【校验结果】\n" + render_text(audit.findings, audit.result.report, Path(audit.source).name, limit=limit)
+    body = render_text(audit.findings, audit.result.report, Path(audit.source).name, limit=limit)
+    # A published report is not exported again: say what the verdict means for it.
+    verdict = f"结论：{'有错误' if audit.errors else '未发现错误'}（错误 {audit.errors} 处，提示 {audit.warnings} 处）"
+    body = "\n".join(verdict if ln.startswith("结论：") else ln for ln in body.split("\n"))
+    return head + "【校验结果】\n" + body
 
 
 def audit_dict(audit: Audit) -> dict[str, Any]:

@@ -75,10 +75,27 @@ def find_title(doc: Document) -> tuple[int | None, str, int | None]:
     return None, "", None
 
 
-def read_sections(doc: Document, subtopics: list[str]) -> Sections:
+def split_run_in_heading(text: str, official: list[str]) -> tuple[str, str] | None:
+    """(heading, the rest) for a paragraph that starts with an official heading and runs on into
+    its first sentence (``一、总体情况2024年，我局……``), as some portals print it."""
+    flat = re.sub(r"\s+", "", text)
+    for label in official:
+        if flat.startswith(label) and len(flat) > len(label):
+            # Walk the original text until the heading's characters are consumed.
+            n, i = 0, 0
+            while n < len(label) and i < len(text):
+                if not text[i].isspace():
+                    n += 1
+                i += 1
+            return text[:i].strip(), text[i:].lstrip("：: \t")
+    return None
+
+
+def read_sections(doc: Document, subtopics: list[str], official: list[str] | None = None) -> Sections:
     """Walk the document once: headings, and each paragraph into the text it belongs to.
 
-    ``subtopics`` are the keys of 一's （一）…（五） texts, in order (``s1.proactive`` …)."""
+    ``subtopics`` are the keys of 一's （一）…（五） texts, in order (``s1.proactive`` …);
+    ``official`` the format's headings (to split a heading run into its paragraph)."""
     out = Sections()
     out.year, out.agency, title_at = find_title(doc)
     section, sub, last_ord = "", "s1.intro", 0
@@ -91,12 +108,21 @@ def read_sections(doc: Document, subtopics: list[str]) -> Sections:
             continue
         text = it.cells[0].strip()
         key = heading_key(text)
+        run_in = None if key else split_run_in_heading(text, official or [])
+        if run_in:
+            key = heading_key(run_in[0])
+            if key and int(key[1]) > last_ord:
+                text = run_in[0]
+            else:
+                run_in = None
         if key and int(key[1]) > last_ord:
             section, last_ord, sub, started = key, int(key[1]), "s1.intro", True
             out.headings.append(tidy(text))
             out.heading_keys.append(key)
             out.section_of[i] = key
-            continue
+            if not run_in:
+                continue
+            text = run_in[1]
         out.section_of[i] = section
         if not started:
             continue
