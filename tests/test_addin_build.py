@@ -92,6 +92,19 @@ def test_package_is_an_addin_with_our_ribbon(xlam: Path) -> None:
     assert "信息公开年报助手" in strings  # the VBA side's Chinese messages, in the add-in's sheet
 
 
+def test_project_references_the_office_library(xlam: Path, tmp_path: Path) -> None:
+    """IRibbonControl lives in the Office object library: without the reference the callback
+    does not compile."""
+    from pyopenvba import ExcelFile
+
+    copy = tmp_path / "addin.xlsm"
+    shutil.copy(xlam, copy)
+    with ExcelFile(copy) as x:
+        libids = {r.name: r.libid for r in x.references()}
+    assert "{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in libids.get("Office", "")
+    assert "stdole" in libids
+
+
 def test_build_is_reproducible(xlam: Path, sources: build.Sources) -> None:
     assert build.build_bytes(sources) == xlam.read_bytes()
 

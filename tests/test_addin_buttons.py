@@ -162,6 +162,7 @@ def test_validate_clean_report_writes_results_and_clears_flags() -> None:
     assert all(v in (None, "") for v in flag_cells(excel).values())
     results = {(r, c): v for (s, r, c), v in excel.writes().items() if s == layout.RESULTS}
     assert results  # the results table was rewritten (old "尚未运行校验" note gone)
+    assert min(r for r, _c in results) == 3  # the title and header rows stay
     assert any(a["func"] == "activateSheet" for a in excel.actions)
 
 
