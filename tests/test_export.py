@@ -364,3 +364,29 @@ def test_cli_demo_writes_four_files_and_never_overwrites(tmp_path: Path, capsys)
     assert all((out / n).read_bytes() == b for n, b in before.items())
     data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
     assert data["agency"] == "保定市科学技术局"
+
+
+def test_docx_property_elements_are_in_schema_order(huaian: Report, tmp_path: Path) -> None:
+    """Word rejects out-of-order properties (LibreOffice does not): check every part we write."""
+    import zipfile
+
+    from lxml import etree
+
+    from xxgk.export.docx import ORDER
+
+    path = tmp_path / "r.docx"
+    path.write_bytes(docx_export.render(huaian))
+    with zipfile.ZipFile(path) as z:
+        parts = [n for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        checked = 0
+        for name in parts:
+            root = etree.fromstring(z.read(name))
+            for parent, seq in ORDER.items():
+                rank = {qn(t): i for i, t in enumerate(seq)}
+                for el in root.iter(qn(parent)):
+                    positions = [rank[c.tag] for c in el if c.tag in rank]
+                    assert positions == sorted(positions), (name, parent, [c.tag for c in el])
+                    unknown = [c.tag for c in el if c.tag not in rank and parent != "w:rPr"]
+                    assert not unknown or parent == "w:pPr", (name, parent, unknown)
+                    checked += 1
+    assert checked > 500

@@ -59,12 +59,48 @@ CN_NUMERALS = "一二三四五六七八九十"
 
 
 # ---------------------------------------------------------------- low-level XML helpers
+# Child order of the property elements we add to (ECMA-376 Part 1; the same sequences python-docx
+# uses). Word refuses a document whose properties are out of order, LibreOffice does not, so a
+# LibreOffice rendering alone would not catch it: every child we create goes in its place.
+ORDER = {
+    "w:pPr": (
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+        "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+        "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+        "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    ),
+    "w:rPr": (
+        "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+        "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+        "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+        "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+        "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    ),
+    "w:tblPr": (
+        "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+        "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+    ),
+    "w:tblBorders": ("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV"),
+    "w:tblCellMar": ("w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end"),
+}
+_ORDER_BY_TAG = {qn(parent): tuple(qn(t) for t in seq) for parent, seq in ORDER.items()}
+
+
 def _set(el, tag: str, **attrs: str):
-    """Get or create child ``tag`` of ``el`` and set its ``w:`` attributes."""
+    """Get or create child ``tag`` of ``el`` (in its schema position) and set ``w:`` attributes."""
     child = el.find(qn(tag))
     if child is None:
         child = OxmlElement(tag)
-        el.append(child)
+        seq = _ORDER_BY_TAG.get(el.tag, ())
+        later = set(seq[seq.index(qn(tag)) + 1:]) if qn(tag) in seq else set()
+        follower = next((c for c in el if c.tag in later), None)
+        if follower is not None:
+            follower.addprevious(child)
+        else:
+            el.append(child)
     for k, v in attrs.items():
         child.set(qn(f"w:{k}"), str(v))
     return child
@@ -73,10 +109,7 @@ def _set(el, tag: str, **attrs: str):
 def set_fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
     """Name the fonts on a ``w:rPr``: python-docx only writes ascii/hAnsi, and theme attributes
     would override ours, so remove them."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = _set(rpr, "w:rFonts")
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
     for attr, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
@@ -268,7 +301,7 @@ def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pa
         _set(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
     margins = _set(tblPr, "w:tblCellMar")
     pad_twips = round(pad.mm / 25.4 * 1440)
-    for side, value in (("top", 28), ("bottom", 28), ("left", pad_twips), ("right", pad_twips)):
+    for side, value in (("top", 28), ("left", pad_twips), ("bottom", 28), ("right", pad_twips)):
         _set(margins, f"w:{side}", w=value, type="dxa")
     # LibreOffice lays out fixed tables from tblGrid only.
     tbl_grid = tbl.tblGrid
