@@ -4,7 +4,7 @@ Two layers, so the add-in can reuse the second without openpyxl:
 
 1. :func:`load_data` (openpyxl) turns a file into a plain :class:`WorkbookData`: per sheet a 2-D
    grid of what each cell holds and the formulas where known, plus the defined names. The add-in
-   builds the same structure from xlwings, one bulk read per sheet.
+   builds the same structure with xlwings, one bulk read per sheet.
 2. :func:`report_from_data` turns a :class:`WorkbookData` into a :class:`~xxgk.report.Report`:
    every input cell through :func:`xxgk.values.normalise` (a :class:`~xxgk.report.CellNote`
    with the cell's address for anything not typed cleanly), totals recomputed from their parts
