@@ -433,6 +433,17 @@ def test_a_workbook_that_is_not_ours_is_refused_in_chinese() -> None:
     assert {a["func"] for a in book.json()["actions"]} == {"alert"}
 
 
+def test_an_older_workbook_without_the_flag_sheet_is_sent_to_xxgk_new() -> None:
+    def old(wb):
+        wb.remove(wb[layout.FLAGS])
+
+    excel = Excel(load_example(), edit=old)
+    for tag in ("validate", "clear_flags"):
+        outcome = excel.run(tag)
+        assert not outcome.ok and layout.FLAGS in outcome.message and "--from" in outcome.message
+    assert excel.writes() == {}
+
+
 def test_a_workbook_of_an_unknown_format_version_is_refused() -> None:
     def old(wb):
         ws = wb[layout.META]

@@ -167,7 +167,12 @@ def apply_writes(book: Any, writes: list[Write]) -> None:
 def require_sheets(snap: Snapshot, *names: str) -> None:
     missing = [n for n in names if n not in snap.sheets]
     if missing:
+        if layout.META not in snap.sheets:
+            raise InputError(
+                f"工作簿“{snap.name}”不是本工具生成的填报工作簿（缺少工作表：{'、'.join(missing)}）。"
+                "请用“xxgk new”生成填报工作簿，在其中填写后再使用功能区按钮。"
+            )
         raise InputError(
-            f"工作簿“{snap.name}”缺少工作表：{'、'.join(missing)}。它不是本工具生成的年报工作簿，或被删改过。"
-            "请用“xxgk new”生成新的工作簿，把数字复制过去后再试。"
+            f"工作簿“{snap.name}”缺少工作表：{'、'.join(missing)}，可能是旧版本工具生成的或被删改过。"
+            "请在命令提示符中运行 xxgk new 新工作簿.xlsx --from 本工作簿.xlsx，生成新版工作簿（数字和文字会一并带过去），再在新工作簿中操作。"
         )

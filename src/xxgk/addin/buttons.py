@@ -110,10 +110,11 @@ class Loaded:
     report: Any  # xxgk.report.Report
 
 
-def load(book: Any) -> Loaded:
-    """Read the workbook (bulk) and make the Report with the same reader the CLI uses."""
+def load(book: Any, *sheets: str) -> Loaded:
+    """Read the workbook (bulk) and make the Report with the same reader the CLI uses;
+    ``sheets`` are the program sheets the caller will write to."""
     snap = read_book(book)
-    require_sheets(snap, layout.META)
+    require_sheets(snap, layout.META, *sheets)
     from xxgk.workbook.reader import report_from_data
 
     report = report_from_data(workbook_data(snap))
@@ -145,7 +146,7 @@ def validate(book: Any, outcome: Outcome, **_: Any) -> None:
     from xxgk.findings_report import verdict
     from xxgk.rules import check
 
-    loaded = load(book)
+    loaded = load(book, layout.RESULTS, layout.FLAGS)
     findings = check(loaded.report)
     writes = results_writes(loaded.snap, findings) + flag_writes(loaded.snap, findings)
     apply_writes(book, writes)
@@ -228,7 +229,7 @@ def _flag_block(snap: Snapshot, flags: dict[tuple[int, int], str]) -> Write:
 # ---------------------------------------------------------------------------- 清除标记
 def clear_flags(book: Any, outcome: Outcome, **_: Any) -> None:
     snap = read_book(book)
-    require_sheets(snap, layout.FLAGS)
+    require_sheets(snap, layout.META, layout.FLAGS)
     had = sum(1 for row in snap.sheets[layout.FLAGS][1:] for v in row if v not in (None, ""))
     writes = [_flag_block(snap, {})]
     apply_writes(book, writes)
@@ -242,7 +243,7 @@ def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
     from xxgk.narrative import generate
     from xxgk.workbook.names import name_for
 
-    loaded = load(book)
+    loaded = load(book, layout.DRAFTS)
     report = loaded.report
     new, notices = apply_drafts(report, generate(report))
     at = layout.addresses(report.format)
@@ -307,7 +308,7 @@ def import_previous(book: Any, outcome: Outcome, *, path: str | Path | None = No
         if path is None:
             outcome.message = ""  # the user pressed 取消: nothing to say
             return
-    loaded = load(book)
+    loaded = load(book, layout.PREVIOUS)
     report = loaded.report
     try:
         previous = read_report(path)
