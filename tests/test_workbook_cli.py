@@ -53,7 +53,8 @@ def test_inconsistent_totals_in_the_source_are_reported(tmp_path, capsys, exampl
 
 @pytest.mark.parametrize(
     ("which", "words"),
-    [("existing", "文件已存在"), ("input", "与输入文件相同"), ("suffix", ".xlsx"), ("year", "2010")],
+    [("existing", "文件已存在"), ("input", "与输入文件相同"), ("suffix", ".xlsx"), ("year", "2010"),
+     ("format", "不适用")],
 )
 def test_refusals(tmp_path, capsys, example, which, words):
     from xxgk.workbook import write_workbook
@@ -67,6 +68,7 @@ def test_refusals(tmp_path, capsys, example, which, words):
         "input": ["new", str(book), "--from", str(book)],
         "suffix": ["new", str(tmp_path / "out.xls")],
         "year": ["new", str(tmp_path / "y.xlsx"), "--year", "2010"],
+        "format": ["new", str(tmp_path / "f.xlsx"), "--from", str(book), "--year", "2020"],
     }[which]
     code, _, err = run(capsys, *argv)
     assert code == 2 and err.startswith("xxgk：") and words in err and "Traceback" not in err

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from xxgk import __version__, layout
+from xxgk.errors import InputError
 from xxgk.layout import Address, column_letter
 from xxgk.report import Report
 from xxgk.spec import AMOUNT, COUNT, SIGNED, TEXT, YUAN, Format, format_for_year, load_format
@@ -88,6 +89,10 @@ def build_workbook(
         agency = agency or report.agency
         previous = previous if previous is not None else report.previous
         fmt = report.spec
+        if year < fmt.first_year or (fmt.last_year and year > fmt.last_year):
+            raise InputError(
+                f"{year} 年度的报告不适用“{fmt.name}”（{fmt.source}），不能用这份 {report.year} 年度的年报预填。"
+                f"请去掉 --year，或换用 {year} 年度适用格式的年报。")
     else:
         fmt = format_for_year(year) if year is not None else load_format()
     wb = _Builder(fmt, report, year, agency, previous).build()
