@@ -170,3 +170,19 @@ def test_regeneration_replaces_untouched_drafts_and_keeps_edits() -> None:
     # A third run with nothing changed announces the same difference again and changes nothing.
     fourth, notices = narrative.regenerate(third)
     assert fourth.texts == third.texts and [n.key for n in notices] == ["s4.note"]
+
+
+def test_trial_format_2019_uses_its_own_table_keys() -> None:
+    r = Report.blank(2020, "某局")
+    assert r.format == "2019"
+    for key in r.cells:
+        r.cells[key] = 0
+    for row in ("new", "results.other", "results.total"):
+        r.cells[f"t3.{row}.natural"] = r.cells[f"t3.{row}.total"] = 2
+    r.cells["t2.rules.made"] = 1
+    drafts = narrative.generate(r)
+    assert "本年新制作规章1件" in drafts["s1.proactive"]
+    assert "其中其他处理2件" in drafts["s1.requests"]
+    r.texts["s5.text"] = "存在的问题。改进措施。"
+    report, _ = narrative.regenerate(r)
+    assert not [f for f in check(report) if f.rule.startswith("TXT-")]

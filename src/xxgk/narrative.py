@@ -128,9 +128,11 @@ def context(report: Report) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ rendering
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(version: str) -> jinja2.Environment:
+    # A format whose tables differ (2019 试行) may override a template in its own sub-folder.
+    folder = templates_dir() / TEMPLATE_FOLDER
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir() / TEMPLATE_FOLDER), encoding="utf-8"),
+        loader=jinja2.FileSystemLoader([str(folder / version), str(folder)], encoding="utf-8"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -148,8 +150,9 @@ def _tidy(rendered: str) -> str:
 
 
 def render(key: str, report: Report) -> str:
-    """The draft of text ``key`` from its template ``templates/narrative/<key>.j2``."""
-    template = _environment().get_template(f"{key}.j2")
+    """The draft of text ``key`` from its template ``templates/narrative/<key>.j2`` (or the
+    format's own ``templates/narrative/<version>/<key>.j2``)."""
+    template = _environment(report.format).get_template(f"{key}.j2")
     return _tidy(template.render(context(report)))
 
 
