@@ -473,6 +473,18 @@ def test_an_internal_error_gives_the_log_path_and_writes_nothing(monkeypatch, tm
     assert excel.writes() == {}
 
 
+def test_an_error_while_writing_says_what_may_be_incomplete(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XXGK_LOG_DIR", str(tmp_path))
+
+    def refuse(*_a, **_k):
+        raise OSError("the cell or chart you're trying to change is on a protected sheet")
+
+    monkeypatch.setattr("xxgk.addin.buttons.apply_writes", refuse)
+    excel = Excel(broken())
+    outcome = excel.run("validate")
+    assert not outcome.ok and "部分结果可能没有写全" in outcome.message and str(outcome.log) in outcome.message
+
+
 def test_no_workbook_is_a_chinese_message() -> None:
     outcome = dispatch("validate")  # no Excel behind xw.Book.caller() here
     assert not outcome.ok and "没有找到要处理的工作簿" in outcome.message

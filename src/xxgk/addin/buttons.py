@@ -40,6 +40,7 @@ class Outcome:
     writes: list[Write] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     log: Path | None = None
+    writing: bool = False  # writes had begun (an error after this may leave them partial)
 
 
 # ---------------------------------------------------------------------------- entry
@@ -57,18 +58,36 @@ def dispatch(tag: str, book: Any = None, **options: Any) -> Outcome:
         handler(book, outcome, **options)
     except InputError as exc:
         outcome.ok = False
-        outcome.message = str(exc) + "\n\n工作簿未作改动。"
+        outcome.message = str(exc) + "\n\n" + _unchanged(outcome)
     except Exception:
-        from xxgk.logs import log_exception
-
         outcome.ok = False
-        outcome.log = log_exception(f"add-in button {tag}")
+        try:
+            from xxgk.logs import log_exception
+
+            outcome.log = log_exception(f"add-in button {tag}")
+            where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
+        except Exception:  # not even the log could be written
+            where = "（日志文件也无法写入，请检查磁盘空间。）"
         outcome.message = (
-            f"出现内部错误，操作未完成，工作簿未作改动。\n详细信息已写入日志文件：\n{outcome.log}\n"
-            "请把该文件发给维护人员；也可以先保存工作簿，关闭 Excel 后重新打开再试。"
+            f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
+            "也可以先保存工作簿，关闭 Excel 后重新打开再试。"
         )
     _show(book, outcome)
     return outcome
+
+
+def _unchanged(outcome: Outcome) -> str:
+    if not outcome.writing:
+        return "工作簿未作改动。"
+    # Writes only ever go to results, flags, drafts and blank or generated cells.
+    return "写入结果时中断，部分结果可能没有写全；您填写的数字和改过的文字不受影响。请再点一次该按钮。"
+
+
+def _write(book: Any, outcome: Outcome, writes: list[Write]) -> None:
+    """The button's writes, last of all: everything that could fail has run before."""
+    outcome.writing = True
+    apply_writes(book, writes)
+    outcome.writes += writes
 
 
 def _caller() -> Any:
@@ -149,8 +168,7 @@ def validate(book: Any, outcome: Outcome, **_: Any) -> None:
     loaded = load(book, layout.RESULTS, layout.FLAGS)
     findings = check(loaded.report)
     writes = results_writes(loaded.snap, findings) + flag_writes(loaded.snap, findings)
-    apply_writes(book, writes)
-    outcome.writes += writes
+    _write(book, outcome, writes)
     errors = sum(f.is_error for f in findings)
     head = f"校验完成：{verdict(findings)}。"
     if not findings:
@@ -232,8 +250,7 @@ def clear_flags(book: Any, outcome: Outcome, **_: Any) -> None:
     require_sheets(snap, layout.META, layout.FLAGS)
     had = sum(1 for row in snap.sheets[layout.FLAGS][1:] for v in row if v not in (None, ""))
     writes = [_flag_block(snap, {})]
-    apply_writes(book, writes)
-    outcome.writes += writes
+    _write(book, outcome, writes)
     outcome.message = f"已清除 {had} 处标记。填报内容和“{layout.RESULTS}”工作表未改动。" if had else "没有需要清除的标记。"
 
 
@@ -258,8 +275,7 @@ def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
         if draft != report.drafts.get(key):
             a = _address_of(loaded.snap, name_for(key, "draft"))
             writes.append(Write(a.sheet, a.row, a.column, [[draft]]))
-    apply_writes(book, writes)
-    outcome.writes += writes
+    _write(book, outcome, writes)
     fmt = report.spec
     lines = [f"已生成说明文字：写入 {len(changed)} 处" + (
         "（" + "、".join(fmt.texts[k].label for k in changed[:6]) + ("等" if len(changed) > 6 else "") + "）。"
@@ -357,8 +373,7 @@ def import_previous(book: Any, outcome: Outcome, *, path: str | Path | None = No
             filled.append(this_key)
         elif current != value:
             kept.append(f"{fmt.cell_label(this_key)}：本表 {current}，上年结转下年度 {value}")
-    apply_writes(book, writes)
-    outcome.writes += writes
+    _write(book, outcome, writes)
     lines = [f"已导入 {previous.agency or '（未填单位）'} {previous.year} 年度数据（{Path(path).name}），供跨年度核对使用。"]
     lines.append(f"已填入“上年结转”{len(filled)} 处。" if filled else "“上年结转”没有需要填写的空格。")
     if kept:
