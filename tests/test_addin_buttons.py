@@ -99,6 +99,23 @@ class Excel:
             assert not ws.protection.sheet or ws.cell(r, c).protection.locked is False, \
                 f"write to locked cell {sheet}!{ws.cell(r, c).coordinate}"
 
+    def applied(self) -> Excel:
+        """A new Excel on the payload with this one's writes applied, as Excel would hold it
+        after the click (the next click reads that)."""
+        import xlwings as xw
+
+        data = copy.deepcopy(self.payload)
+        for (sheet, r, c), v in self.writes().items():
+            values = next(s for s in data["sheets"] if s["name"] == sheet)["values"]
+            while len(values) < r:
+                values.append([])
+            values[r - 1].extend([None] * (c - len(values[r - 1])))
+            values[r - 1][c - 1] = None if v == "" else v
+        nxt = copy.copy(self)
+        nxt.payload = data
+        nxt.book = xw.Book(json=copy.deepcopy(data))
+        return nxt
+
     def alerts(self) -> list[list[Any]]:
         return [a["args"] for a in self.actions if a["func"] == "alert"]
 
@@ -234,6 +251,27 @@ def _parse(text: str):
     return parse_address(text)
 
 
+def test_fixing_a_cell_and_validating_again_clears_its_flag() -> None:
+    import xlwings as xw
+
+    excel = Excel(broken())
+    excel.run("validate")
+    a = excel.at("t3.new.natural")
+    fa = layout.flag_address(a.sheet, a.row, a.column)
+    assert flag_cells(excel)[(fa.row, fa.column)] == "错误"
+    first = [v for (s, _r, c), v in excel.writes().items() if s == layout.RESULTS and c == 3 and v]
+    assert any(i.startswith("T3-IDENTITY") for i in first), first
+    after = excel.applied()
+    # The user corrects the cell (back to the example's figure) and clicks 校验 again.
+    values = next(s for s in after.payload["sheets"] if s["name"] == a.sheet)["values"]
+    values[a.row - 1][a.column - 1] = load_example().cells["t3.new.natural"]
+    after.book = xw.Book(json=copy.deepcopy(after.payload))
+    after.run("validate")
+    assert flag_cells(after)[(fa.row, fa.column)] in (None, "")
+    ids = [v for (s, _r, c), v in after.writes().items() if s == layout.RESULTS and c == 3 and v]
+    assert not any(i.startswith("T3-IDENTITY") for i in ids), ids
+
+
 def test_validate_clears_stale_flags_and_old_results() -> None:
     def stale(wb):
         wb[layout.FLAGS]["C40"] = "错误"
@@ -283,17 +321,7 @@ def test_narrative_fills_empty_texts_keeps_edited_ones_and_stores_drafts() -> No
 def test_narrative_twice_changes_nothing_the_second_time() -> None:
     excel = Excel(load_example())
     excel.run("narrative")
-    # Apply the first run's writes to the payload, as Excel would, and click again.
-    import xlwings as xw
-
-    data = copy.deepcopy(excel.payload)
-    for (sheet, r, c), v in excel.writes().items():
-        values = next(s for s in data["sheets"] if s["name"] == sheet)["values"]
-        while len(values) < r:
-            values.append([])
-        values[r - 1].extend([None] * (c - len(values[r - 1])))
-        values[r - 1][c - 1] = v
-    excel.book = xw.Book(json=data)
+    excel = excel.applied()  # as Excel holds it after the first click
     outcome = excel.run("narrative")
     assert outcome.ok and "写入 0 处" in outcome.message
     assert excel.writes() == {}
@@ -381,6 +409,21 @@ def test_import_previous_from_last_years_published_web_page(tmp_path: Path) -> N
     assert outcome.ok, outcome.message
     nat = excel.at("t3.carried.natural")
     assert excel.writes()[(nat.sheet, nat.row, nat.column)] == 3
+
+
+def test_imported_year_feeds_the_cross_year_rules(tmp_path: Path) -> None:
+    report = load_example()
+    for col in ("natural", "commercial", "research", "nonprofit", "legal", "other"):
+        report.cells[f"t3.carried.{col}"] = None
+    report.cells["t3.carried.commercial"] = 7  # last year carried 0 forward: a cross-year 错误
+    excel = Excel(report)
+    assert excel.run("import_previous", path=previous_year(tmp_path)).ok
+    after = excel.applied()
+    outcome = after.run("validate")
+    ids = [v for (s, _r, c), v in after.writes().items() if s == layout.RESULTS and c == 3 and v]
+    # Filled 上年结转 cells now agree with last year; the one kept 7 does not (and so its total).
+    assert {i for i in ids if i.startswith("XY-CARRIED")} == {"XY-CARRIED:commercial", "XY-CARRIED:total"}
+    assert "不可导出" in outcome.message
 
 
 def _name_address(excel: Excel, name: str) -> tuple[str, int, int]:
