@@ -47,12 +47,25 @@ def test_install_and_uninstall_in_a_chinese_user_profile(tmp_path: Path) -> None
     assert f'"INTERPRETER_WIN","{install.interpreter(sys.executable)}"\r\n' in conf
     assert '"ADD_WORKBOOK_TO_PYTHONPATH","false"\r\n' in conf
     assert any("已安装加载项" in line for line in done)
+    # No xlwings DLL beside a Linux Python: said now, not as "Run-time error 53" later.
+    assert any("xlwings64-" in line and "--force-reinstall" in line for line in done)
     again = install.install(env, executable=sys.executable, data=b"PK-new")
     assert any("已更新加载项" in line for line in again) and where.addin.read_bytes() == b"PK-new"
     gone = install.uninstall(env)
     assert not where.addin.exists() and not where.conf.exists() and not where.conf.parent.exists()
     assert len([line for line in gone if line.startswith("已删除")]) == 2
     assert install.uninstall(env) == ["没有找到已安装的加载项，无需卸载。"]
+
+
+def test_dll_found_beside_the_interpreter_or_one_up(tmp_path: Path) -> None:
+    import xlwings
+
+    venv = tmp_path / "venv"
+    (venv / "Scripts").mkdir(parents=True)
+    python = venv / "Scripts" / "pythonw.exe"
+    assert install.dll_check(python)
+    (venv / f"xlwings64-{xlwings.__version__}.dll").write_bytes(b"")
+    assert install.dll_check(python) == []
 
 
 def test_config_is_written_in_the_ansi_code_page() -> None:

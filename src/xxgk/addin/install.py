@@ -105,8 +105,24 @@ def install(env: dict[str, str] | None = None, executable: str | None = None,
     done.append(f"{'已更新' if replaced else '已安装'}加载项：{where.addin}")
     write_atomic(where.conf, conf, overwrite=True)
     done.append(f"已写入配置：{where.conf}（Python：{python}）")
+    done += dll_check(python)
     done.append("请关闭并重新打开 Excel，功能区会出现“信息公开年报”选项卡。")
     return done
+
+
+def dll_check(python: Path) -> list[str]:
+    """The xlwings DLL the add-in's UDFs load, looked for where its VBA looks (beside the
+    interpreter, or one folder up in a virtual environment): say so now if it is missing,
+    rather than as "Run-time error 53" in Excel."""
+    import xlwings
+
+    names = [f"xlwings{bits}-{xlwings.__version__}.dll" for bits in (64, 32)]
+    for folder in (python.parent, python.parent.parent):
+        if any((folder / n).exists() for n in names):
+            return []
+    return [f"注意：在 {python.parent} 及其上一级文件夹中没有找到 {names[0]}（或 32 位版本）。按钮可以使用，"
+            f"但工作表函数 XXGK_STATUS 等会报错。请运行 pip install --force-reinstall xlwings=={xlwings.__version__} "
+            "后再运行 xxgk addin install；杀毒软件可能删除了该文件。"]
 
 
 def uninstall(env: dict[str, str] | None = None) -> list[str]:
