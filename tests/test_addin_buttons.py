@@ -585,3 +585,47 @@ def test_udf_on_a_foreign_workbook_answers_in_the_cell() -> None:
     wb = openpyxl.Workbook()
     book = xw.Book(json=payload(wb, "别的表格.xlsx"))
     assert status(book).startswith("无法校验：")
+
+
+# ------------------------------------------------------------------------- desktop dialogs
+class DesktopBook:
+    """The remote Book plus the two Excel dialogs the desktop offers through COM (``.api``):
+    the folder picker (FileDialog) and the Open dialog (GetOpenFilename)."""
+
+    def __init__(self, book: Any, chosen: Path | None) -> None:
+        from types import SimpleNamespace
+
+        self._book = book
+        chosen_text = str(chosen) if chosen else None
+
+        class Dialog:
+            Title = ""
+
+            def Show(self) -> int:
+                return -1 if chosen_text else 0
+
+            def SelectedItems(self, i: int) -> str:
+                return chosen_text or ""
+
+        api = SimpleNamespace(FileDialog=lambda kind: Dialog(),
+                              GetOpenFilename=lambda *a: chosen_text if chosen_text else False)
+        self.app = SimpleNamespace(api=api, alert=book.app.alert)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._book, name)
+
+
+def test_export_of_an_unsaved_workbook_asks_for_a_folder(tmp_path: Path) -> None:
+    excel = Excel(load_example())
+    outcome = dispatch("export_json", DesktopBook(excel.book, tmp_path))
+    assert outcome.ok, outcome.message
+    assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
+
+
+def test_import_previous_through_the_open_dialog_and_cancel(tmp_path: Path) -> None:
+    excel = Excel(load_example())
+    cancelled = dispatch("import_previous", DesktopBook(excel.book, None))
+    assert cancelled.ok and cancelled.message == "" and excel.writes() == {} and excel.alerts() == []
+    chosen = dispatch("import_previous", DesktopBook(excel.book, previous_year(tmp_path)))
+    assert chosen.ok and "2023 年度" in chosen.message
+    excel.check_writes()

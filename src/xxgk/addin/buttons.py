@@ -308,7 +308,16 @@ def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, for
         raise InputError("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。请先把工作簿“另存为”到本机文件夹，再点“导出”。")
     if not outdir.is_dir():
         raise InputError(f"导出文件夹不存在：{outdir}。请先把工作簿保存到一个本机文件夹。")
-    files = run_export(loaded.report, list(formats), outdir, force=force, findings=findings)
+    try:
+        files = run_export(loaded.report, list(formats), outdir, force=force, findings=findings)
+    except InputError as exc:
+        # The workbook's folder cannot be written (read-only share, CD, protected folder):
+        # offer another one on the desktop; elsewhere say how to get one.
+        other = None if folder else _pick_folder(book)
+        if other is None:
+            raise InputError(f"{exc}\n可以把工作簿“另存为”到可写的文件夹（如“文档”）后再点“导出”。") from None
+        outdir = other
+        files = run_export(loaded.report, list(formats), outdir, force=force, findings=findings)
     outcome.files = [Path(p) for p in (files or [])]
     names = "\n".join(f"· {p.name}" for p in outcome.files)
     outcome.message = f"已导出到文件夹：{outdir}\n{names}"
