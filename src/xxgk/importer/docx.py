@@ -36,7 +36,8 @@ def read_docx(raw: bytes, name: str) -> Document:
                     vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                     if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
                         continue  # covered by the cell above
-                    cells.append(" ".join(_para_text(p, qn) for p in tc.iter(qn("w:p"))).strip())
+                    # A label typed over two lines of a cell is one label: no space in Chinese.
+                    cells.append("".join(_para_text(p, qn) for p in tc.iter(qn("w:p"))).strip())
                 doc.row(cells, table_no)
             table_no += 1
     return doc

@@ -62,9 +62,9 @@ def _text(el) -> str:
         if node.tag == "br":
             parts.append("\n")
         if node.text and node.tag not in _SKIP:
-            parts.append(node.text)
+            parts.append(_flat(node.text))
         if node is not el and node.tail:
-            parts.append(node.tail)
+            parts.append(_flat(node.tail))
     return re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", "".join(parts)).strip()
 
 
@@ -83,7 +83,7 @@ def _walk(el, doc: Document, counter: list[int]) -> None:
         run.clear()
 
     if el.text:
-        run.append(el.text)
+        run.append(_flat(el.text))
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _SKIP or not tag:
@@ -108,8 +108,13 @@ def _walk(el, doc: Document, counter: list[int]) -> None:
             else:
                 run.append(_text(child))
         if child.tail:
-            run.append(child.tail)
+            run.append(_flat(child.tail))
     flush()
+
+
+def _flat(text: str) -> str:
+    """Source line breaks are white space in HTML; only <br> breaks a line."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def _has_block(el) -> bool:
@@ -134,7 +139,8 @@ def _table(el, doc: Document, index: int) -> None:
                 for dc in range(cs):
                     if dr or dc:
                         covered[(r + dr, c + dc)] = True
-            cells.append(_text(td).replace("\n", " "))
+            # A <br> inside a cell wraps a label ("结果<br>维持"): no space in Chinese.
+            cells.append(_text(td).replace("\n", ""))
             c += cs
         doc.row(cells, index)
 
