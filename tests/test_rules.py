@@ -91,6 +91,14 @@ def test_arithmetic_skips_blank_cells_instead_of_cascading(huaian: Report) -> No
 
 
 # ------------------------------------------------------------------ cell values
+def test_blank_total_over_blank_parts_is_not_reported_twice(example: Report) -> None:
+    example.cells["t3.new.natural"] = None
+    example.cells["t3.new.total"] = None  # a workbook reader leaves the total blank too
+    assert ids(check(example), "CELL-BLANK") == ["CELL-BLANK:t3.new.natural"]
+    example.cells["t3.new.natural"] = 0  # parts all filled, total still blank: report it
+    assert ids(check(example), "CELL-BLANK") == ["CELL-BLANK:t3.new.total"]
+
+
 def test_blank_is_not_zero(example: Report) -> None:
     example.cells["t4.review.total"] = None
     found = fired(example, "CELL-BLANK")

@@ -131,9 +131,15 @@ def check(name: str) -> Callable[[Check], Check]:
 @check("blank_cells")
 def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
     noted = {n.key for n in ctx.report.notes}
-    for key in ctx.fmt.cells:
-        if ctx.report.cells.get(key) is None and key not in noted:
-            yield ctx.finding(rule, where=key, cells=[key], label=ctx.fmt.cell_label(key))
+    cells = ctx.report.cells
+    for key, cell in ctx.fmt.cells.items():
+        if cells.get(key) is not None or key in noted:
+            continue
+        # A total left blank because some of its parts are blank says nothing new: the parts
+        # are reported. A blank total over filled parts is a blank of its own.
+        if cell.total_of and any(cells.get(p) is None for p in cell.total_of):
+            continue
+        yield ctx.finding(rule, where=key, cells=[key], label=ctx.fmt.cell_label(key))
 
 
 @check("cell_notes")
