@@ -390,3 +390,20 @@ def test_docx_property_elements_are_in_schema_order(huaian: Report, tmp_path: Pa
                     assert not unknown or parent == "w:pPr", (name, parent, unknown)
                     checked += 1
     assert checked > 500
+
+
+def test_cli_export_from_a_workbook_with_generate(tmp_path: Path, capsys) -> None:
+    from xxgk.workbook import write_workbook
+
+    report = load_example()
+    for key in narrative.generated_keys(report.spec):
+        report.texts[key] = ""
+    book = write_workbook(tmp_path / "年报.xlsx", report)
+    # Without --generate 六 is empty (its only text is the generated fee statement): refused.
+    assert main(["export", str(book), "--to", "json", "-o", str(tmp_path / "a")]) == 1
+    assert "FORM-S6-EMPTY" in capsys.readouterr().err
+    assert main(["export", str(book), "--to", "json,docx", "-o", str(tmp_path / "b"), "--generate"]) == 0
+    out = capsys.readouterr().out
+    assert "可以导出" in out and "已导出Word 文档" in out
+    exported = load_json(next((tmp_path / "b").glob("*.json")))
+    assert exported.texts["s6.fees"] == exported.drafts["s6.fees"] and "未收取信息处理费" in exported.texts["s6.fees"]
