@@ -5,7 +5,7 @@ Option Explicit
 '
 ' One callback for every button: the button's tag says what to do, one Python entry does it.
 ' The Python module name is fixed and ASCII; it is never derived from a file name, because
-' the workbooks users open (and this add-in) usually have Chinese names.
+' the workbooks users open usually have Chinese names (xlwings#2004).
 
 Public Const XXGK_PY_MODULE As String = "xxgk.addin"
 Public Const XXGK_TEXT_SHEET As String = "xxgk_text"
