@@ -407,3 +407,12 @@ def test_cli_export_from_a_workbook_with_generate(tmp_path: Path, capsys) -> Non
     assert "可以导出" in out and "已导出Word 文档" in out
     exported = load_json(next((tmp_path / "b").glob("*.json")))
     assert exported.texts["s6.fees"] == exported.drafts["s6.fees"] and "未收取信息处理费" in exported.texts["s6.fees"]
+
+
+def test_an_unwritten_sub_part_shows_as_a_gap_not_a_bare_number() -> None:
+    r = load_example()
+    r.texts["s1.management"] = ""
+    paragraphs = [p.text for p in docx_export.build(r).paragraphs]
+    assert "（三）政府信息管理。【待填写】" in paragraphs
+    html = html_export.render(r).decode("utf-8")
+    assert "<h3>（三）政府信息管理</h3>" in html and "<mark>【待填写】</mark>" in html

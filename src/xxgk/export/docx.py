@@ -29,7 +29,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, Grid, grids
+from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, Grid, grids, subtopic_text
 from xxgk.report import Report
 
 # ---------------------------------------------------------------- GB/T 9704-2012 numbers
@@ -53,7 +53,7 @@ TABLE_LAYOUT = {
 }
 
 T3_SECTION = "s3"
-PLACEHOLDER_RE = re.compile(r"(【待填写：[^】]*】)")
+PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】]*)?】)")
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -178,6 +178,7 @@ def _setup_styles(doc: DocumentObject) -> None:
     title.paragraph_format.first_line_indent = Pt(0)
     title.paragraph_format.line_spacing = Pt(35)  # a 22 pt title needs more than the body pitch
     title.paragraph_format.keep_with_next = True
+    title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(0)
     # The title's bottom border in the default template is decoration GB/T 9704 does not have.
     ppr = title.element.get_or_add_pPr()
     for bdr in ppr.findall(qn("w:pBdr")):
@@ -382,7 +383,7 @@ def build(report: Report) -> DocumentObject:
         if text.strip():
             _body(doc, text)
     tables = grids(report)
-    subtopics = {f"s1.{h.key}": i for i, h in enumerate(fmt.subtopics)}
+    subtopics = {f"s1.{h.key}": (i, h.label) for i, h in enumerate(fmt.subtopics)}
     for heading in fmt.headings:
         # 表三 (25 rows) starts a page, so it is never split and its heading stays with it, the
         # same in Word, WPS and LibreOffice (LibreOffice does not always honour keep-with-next).
@@ -392,7 +393,8 @@ def build(report: Report) -> DocumentObject:
             _table(doc, tables[heading.key], list(widths), size, pad)
         for key, text in _texts_of(report, heading.key):
             if key in subtopics:
-                _body(doc, text, lead=f"（{CN_NUMERALS[subtopics[key]]}）")
+                n, label = subtopics[key]
+                _body(doc, subtopic_text(report, key, label), lead=f"（{CN_NUMERALS[n]}）")
             elif text.strip():
                 _body(doc, text)
 

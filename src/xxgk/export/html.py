@@ -17,11 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from xxgk import __version__
-from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, GridCell, grids
+from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, GridCell, grids, subtopic_text
 from xxgk.report import Report
 from xxgk.resources import templates_dir
 
-PLACEHOLDER_RE = re.compile(r"(【待填写：[^】]*】)")
+PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】]*)?】)")
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24})。(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -88,6 +88,7 @@ def context(report: Report) -> dict[str, Any]:
             text = (report.texts.get(key) or "").strip()
             if key in subtopics:
                 n, label = subtopics[key]
+                text = subtopic_text(report, key, label)
                 m = LEAD_RE.match(text)
                 lead, rest = (m.group(1), m.group(2)) if m else (label, text)
                 blocks.append({"kind": "sub", "heading": f"（{CN_NUMERALS[n]}）{lead}",

@@ -192,3 +192,10 @@ def grids(report: Report) -> dict[str, Grid]:
     for tkey, table in fmt.tables.items():
         out[table.section] = t2_grid(fmt, report) if table.blocks else table_grid(fmt, report, tkey)
     return out
+
+
+def subtopic_text(report: Report, key: str, label: str) -> str:
+    """The text of 一's sub-part ``key`` (``s1.management``); when nobody wrote it, its name and
+    a placeholder, so the printed report shows the gap instead of a bare "（三）"."""
+    text = (report.texts.get(key) or "").strip()
+    return text or f"{label}。【待填写】"
