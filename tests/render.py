@@ -3,11 +3,13 @@ to installed free fonts (tests only, never in an output), LibreOffice → PDF, a
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from support import soffice_convert
@@ -46,8 +48,17 @@ def fontconfig_env(folder: Path) -> dict[str, str]:
     return {"FONTCONFIG_FILE": str(conf)}
 
 
+@cache
+def _shared_fontconfig() -> dict[str, str]:
+    """One private fontconfig (and its font cache) per test session: building the cache is the
+    slow part of the first conversion."""
+    folder = Path(tempfile.mkdtemp(prefix="xxgk-fontconfig-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return fontconfig_env(folder)
+
+
 def docx_to_pdf(docx: Path, outdir: Path) -> Path:
-    return soffice_convert(docx, "pdf", outdir, env=fontconfig_env(outdir))
+    return soffice_convert(docx, "pdf", outdir, env=_shared_fontconfig())
 
 
 def pdf_text(pdf: Path, *args: str) -> str:
