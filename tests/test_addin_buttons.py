@@ -79,8 +79,10 @@ class Excel:
     def actions(self) -> list[dict[str, Any]]:
         return self.book.json()["actions"]
 
-    def writes(self) -> dict[tuple[str, int, int], Any]:
-        """Every cell written, (sheet, row, column) 1-based → value (the last write wins)."""
+    def writes(self, raw: bool = False) -> dict[tuple[str, int, int], Any]:
+        """Every cell written, (sheet, row, column) 1-based → value (the last write wins), as
+        the cell then holds it: Excel takes a leading apostrophe as "text", not as content
+        (``raw`` keeps it)."""
         out: dict[tuple[str, int, int], Any] = {}
         for a in self.actions:
             if a["func"] != "setValues":
@@ -88,6 +90,8 @@ class Excel:
             sheet = self.wb.worksheets[a["sheet_position"]].title
             for i, row in enumerate(a["values"]):
                 for j, v in enumerate(row):
+                    if not raw and isinstance(v, str) and v.startswith("'"):
+                        v = v[1:]
                     out[(sheet, a["start_row"] + 1 + i, a["start_column"] + 1 + j)] = v
         return out
 
@@ -389,6 +393,9 @@ def test_import_previous_fills_carried_blanks_and_the_previous_sheet(tmp_path: P
     prev_cells = {(s, r, c): v for (s, r, c), v in written.items() if s == layout.PREVIOUS}
     year_ref = _name_address(excel, name_for("year", "previous"))
     assert prev_cells[year_ref] == 2023
+    # "2021" typed into a cell becomes a number in Excel; the reader wants the format as text.
+    fmt_ref = _name_address(excel, name_for("format", "previous"))
+    assert excel.writes(raw=True)[fmt_ref] == "'2021" and prev_cells[fmt_ref] == "2021"
     assert "已填入“上年结转”5 处" in outcome.message and "未覆盖" in outcome.message
 
 

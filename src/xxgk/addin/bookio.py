@@ -20,6 +20,7 @@ from xxgk import layout
 from xxgk.errors import InputError
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+TEXT_PREFIX = "'"  # Excel's (and Office.js's) "this is text" prefix
 
 
 @dataclass
@@ -141,12 +142,16 @@ def _names(book: Any) -> dict[str, str]:
 # ---------------------------------------------------------------------------- writes
 @dataclass
 class Write:
-    """One bulk write: a rectangle of values with its top-left cell."""
+    """One bulk write: a rectangle of values with its top-left cell. ``text``: strings are text
+    as they are: Excel parses a string assigned to ``.Value`` as if typed, so "2021" would
+    become a number and "1/2" a date; a leading apostrophe (Excel's text prefix, not part of
+    the value) keeps them text."""
 
     sheet: str
     row: int
     column: int
     values: list[list[Any]]
+    text: bool = False
 
     @property
     def cells(self) -> list[layout.Address]:
@@ -161,7 +166,10 @@ def apply_writes(book: Any, writes: list[Write]) -> None:
             continue
         nrows, ncols = len(w.values), len(w.values[0])
         target = book.sheets[w.sheet].range((w.row, w.column), (w.row + nrows - 1, w.column + ncols - 1))
-        target.value = w.values
+        values = w.values
+        if w.text:
+            values = [[TEXT_PREFIX + v if isinstance(v, str) and v else v for v in row] for row in values]
+        target.value = values
 
 
 def require_sheets(snap: Snapshot, *names: str) -> None:

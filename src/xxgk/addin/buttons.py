@@ -269,12 +269,12 @@ def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
     for key, text in new.texts.items():
         if text != (report.texts.get(key) or ""):
             a = _address_of(loaded.snap, name_for(key), at.get(key))
-            writes.append(Write(a.sheet, a.row, a.column, [[text]]))
+            writes.append(Write(a.sheet, a.row, a.column, [[text]], text=True))
             changed.append(key)
     for key, draft in new.drafts.items():
         if draft != report.drafts.get(key):
             a = _address_of(loaded.snap, name_for(key, "draft"))
-            writes.append(Write(a.sheet, a.row, a.column, [[draft]]))
+            writes.append(Write(a.sheet, a.row, a.column, [[draft]], text=True))
     _write(book, outcome, writes)
     fmt = report.spec
     lines = [f"已生成说明文字：写入 {len(changed)} 处" + (
@@ -363,7 +363,7 @@ def import_previous(book: Any, outcome: Outcome, *, path: str | Path | None = No
         name = name_for(key, "previous")
         if name in loaded.snap.names:
             a = _address_of(loaded.snap, name)
-            writes.append(Write(a.sheet, a.row, a.column, [[_cell_value(value)]]))
+            writes.append(Write(a.sheet, a.row, a.column, [[_cell_value(value)]], text=True))
     # 2. 上年结转 (this year) = 结转下年度继续办理 (last year), per column; blanks only.
     t3 = fmt.tables["t3"]
     filled, kept = [], []
