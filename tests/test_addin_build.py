@@ -77,6 +77,20 @@ def test_xlwings_module_is_the_installed_one(sources: build.Sources) -> None:
     assert _body(text) == _body(shipped.replace('"myaddin"', '"xxgk"'))
 
 
+def test_pinned_versions_are_the_installed_ones() -> None:
+    """The add-in is built from the installed xlwings and pyOpenVBA; pyproject pins both, so
+    every build (and every user's install) gets the same ones."""
+    from importlib.metadata import version
+
+    from xxgk.rules import tomllib  # tomllib or, before 3.11, tomli
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    deps = project["project"]["dependencies"] + project["project"]["optional-dependencies"]["addin"]
+    pins = dict(d.split("==") for d in deps if "==" in d)
+    assert pins["xlwings"] == version("xlwings")
+    assert pins["pyOpenVBA"] == version("pyOpenVBA")
+
+
 def test_package_is_an_addin_with_our_ribbon(xlam: Path) -> None:
     with zipfile.ZipFile(xlam) as z:
         types = z.read("[Content_Types].xml").decode()

@@ -92,7 +92,10 @@ def our_modules(src: Path | None = None) -> dict[str, str]:
 
 
 def messages(src: Path | None = None) -> dict[str, str]:
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
 
     data = tomllib.loads(((src or addin_sources()) / "messages.toml").read_text(encoding="utf-8"))
     return {k: str(v).replace("{version}", __version__) for k, v in data.items()}
