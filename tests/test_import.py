@@ -484,3 +484,48 @@ def test_damaged_files_never_raise_anything_but_input_error(tmp_path: Path) -> N
         assert not [f for f in check(result.report) if f.where == "internal"]
         result.summary_text()
         json.loads(result.report.to_json())
+
+
+def _t4_line(text: str) -> str:
+    return next(ln for ln in text.splitlines() if ln.startswith("72   64"))
+
+
+def test_figures_wrapped_in_narrow_pdf_columns(tmp_path: Path) -> None:
+    """"178" printed as "17" over "8" in a narrow column is read as 178; a stray number that is
+    not under any figure makes the row unread instead of a wrong figure."""
+    text = HUAIAN.read_text(encoding="utf-8")
+    line = _t4_line(text)
+    at = line.index("178")
+    wrapped = line[:at] + "17 " + line[at + 3 :] + "\n" + " " * (at + 1) + "8"
+    r = import_report(write(tmp_path, "wrap.txt", text.replace(line, wrapped))).report
+    assert [r.cells[f"t4.{c}"] for c in T4_COLS] == [int(v) for v in HUAIAN_T4.split()]
+    stray = line[:at] + "17 " + line[at + 3 :] + "\n" + " " * (len(line) + 8) + "8"
+    r = import_report(write(tmp_path, "stray.txt", text.replace(line, stray))).report
+    assert all(r.cells[f"t4.{c}"] is None for c in T4_COLS)
+    notes = [n for n in r.notes if n.problem == "unread"]
+    assert len(notes) == 15 and "折行" in notes[0].fix
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("version", ["2021", "2019"])
+def test_narrow_column_pdf_made_by_libreoffice(tmp_path: Path, version: str) -> None:
+    """A Word table with equal narrow columns, printed to PDF: labels wrap character by
+    character, figures wrap under themselves, a 表二 row label wraps onto a second line."""
+    if version == "2019":
+        t3 = rows_of(HUAIAN_T3)
+        other = [str(sum(int(t3[r][c]) for r in (20, 21, 22))) for c in range(7)]
+        t3 = [*t3[:20], other, *t3[23:]]
+        t2 = [["1", "1", "11"], ["8", "8", "66"], ["120", "-3", "447228"], ["40", "2", "15"],
+              ["300", "0", "3985758"], ["10", "-1", "88283"], ["12", "0"], ["5", "123.45"]]
+        pub = huaian_published(year=2020, version="2019", t3=t3, t2=t2, s6=["本年度未收取信息处理费。"])
+    else:
+        t3, t2, pub = rows_of(HUAIAN_T3), HUAIAN_T2, huaian_published()
+    pdf = soffice_convert(pub.docx(tmp_path / f"narrow{version}.docx"), "pdf", tmp_path / "pdf")
+    result = import_report(pdf)
+    r = result.report
+    assert r.format == version
+    assert_figures(r, t2, t3, HUAIAN_T4.split())
+    assert result.cells_read == result.cells_total
+    assert r.texts["s1.proactive"] == "主动公开情况。市政府网站主动公开各类政府信息 5500 余条。"
+    assert not errors(r), [f.message for f in check(r) if f.is_error]

@@ -18,6 +18,10 @@ class Item:
     kind: str  # PARA or ROW
     cells: list[str]
     table: int = -1  # which source table a row came from (-1: a text line)
+    # Layout text only: the physical line number and each cell's (start, end) column, so a figure
+    # wrapped onto the next line in a narrow PDF column can be put back together.
+    line: int = -1
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -45,6 +49,6 @@ class Document:
         if text:
             self.items.append(Item(PARA, [text]))
 
-    def row(self, cells: list[str], table: int) -> None:
+    def row(self, cells: list[str], table: int, line: int = -1, spans: list[tuple[int, int]] | None = None) -> None:
         if any(c.strip() for c in cells):
-            self.items.append(Item(ROW, [c.strip() for c in cells], table))
+            self.items.append(Item(ROW, [c.strip() for c in cells], table, line, spans or []))

@@ -118,6 +118,12 @@ class Regions:
     rows: list[RowView]
     t3_start: int | None  # index into rows
     t3_end: int | None
+    # Layout text: item index of a row → item indexes of the lines holding the rest of its
+    # figures (a number wrapped in a narrow PDF column: "17" over "8" is 178).
+    wraps: dict[int, list[int]] = field(default_factory=dict)
+    # Rows with a line of short numbers right below them that is not under their figures: the
+    # figures may be wrapped in a way that cannot be put back, so the row is not read.
+    suspect: set[int] = field(default_factory=set)
 
     def t3_rows(self) -> list[RowView]:
         if self.t3_start is None or self.t3_end is None:
@@ -125,8 +131,60 @@ class Regions:
         return self.rows[self.t3_start : self.t3_end + 1]
 
 
+def _wrapped_lines(doc: Document) -> tuple[dict[int, list[int]], set[int]]:
+    """Lines of a PDF's text that only continue the figures of the line right above them: all
+    short numbers, fewer than that line's, each under one of its figures. Also the rows whose
+    next line looks like such a continuation but is not under their figures (suspect)."""
+    wraps: dict[int, list[int]] = {}
+    suspect: set[int] = set()
+    if doc.kind != "layout":
+        return wraps, suspect
+    origin = None
+    for i, it in enumerate(doc.items):
+        if it.kind != ROW:
+            origin = None
+            continue
+        prev = doc.items[i - 1] if i else None
+        if (origin is not None and prev is not None and prev.kind == ROW and it.line == prev.line + 1
+                and all(is_number(c) and len(c) <= 4 for c in it.cells)):
+            o = doc.items[origin]
+            figures = [sp for c, sp in zip(o.cells, o.spans, strict=True) if is_number(c)]
+            if len(it.cells) < len(figures) and all(any(s < ve and e > vs for vs, ve in figures) for s, e in it.spans):
+                wraps.setdefault(origin, []).append(i)
+                continue
+            if len(it.cells) < len(figures) // 2:
+                suspect.add(origin)
+        origin = i if any(is_number(c) for c in it.cells) else None
+    return wraps, suspect
+
+
+def values_of(doc: Document, regions: Regions, row: RowView, n: int) -> list[str] | None:
+    """The ``n`` value cells of ``row`` with any wrapped digits put back; ``None`` if the row does
+    not hold ``n`` values."""
+    vals = fit(row.values, n)
+    if row.index in regions.suspect:
+        return None
+    if vals is None or row.index not in regions.wraps:
+        return vals
+    spans = doc.items[row.index].spans[-n:]
+    for j in regions.wraps[row.index]:
+        for cell, (s, e) in zip(doc.items[j].cells, doc.items[j].spans, strict=True):
+            k = next(k for k, (vs, ve) in enumerate(spans) if s < ve and e > vs)
+            vals[k] += cell
+    return vals
+
+
+def why_unread(regions: Regions, row: RowView, n: int, what: str) -> str:
+    if row.index in regions.suspect:
+        return f"{what}这一行下面紧接着一行零散的数字，可能是数字折行，但位置对不上，无法确定各数值属于哪一列"
+    got = len([v for v in row.values if v.strip()])
+    return f"{what}这一行读到 {got} 个数值，应有 {n} 个，无法确定各数值属于哪一列"
+
+
 def locate(doc: Document) -> Regions:
-    rows = [split_row(i, it) for i, it in enumerate(doc.items) if it.kind == ROW]
+    wraps, suspect = _wrapped_lines(doc)
+    skip = {j for js in wraps.values() for j in js}
+    rows = [split_row(i, it) for i, it in enumerate(doc.items) if it.kind == ROW and i not in skip]
     start = next((n for n, r in enumerate(rows) if "本年新收" in r.own), None)
     end = None
     if start is not None:
@@ -134,7 +192,7 @@ def locate(doc: Document) -> Regions:
         if end is None:  # no 四、结转 row: the table ends at its last row with figures
             with_numbers = [n for n in range(start, len(rows)) if rows[n].numbers >= 3]
             end = with_numbers[-1] if with_numbers else start
-    return Regions(rows, start, end)
+    return Regions(rows, start, end, wraps, suspect)
 
 
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
@@ -159,6 +217,13 @@ def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
     table = fmt.tables["t3"]
     ncols = len(table.columns)
     region = regions.t3_rows()
+    if region and regions.t3_end is not None:
+        # A PDF label wrapped below the last row ("继续办" over "理") belongs to the table.
+        k = regions.t3_end + 1
+        while k < len(regions.rows) and k <= regions.t3_end + 2 and not regions.rows[k].numbers \
+                and "行政复议" not in regions.rows[k].own and not doc.spaces_matter:
+            region = [*region, regions.rows[k]]
+            k += 1
     keys_of = {r.key: [table.cell_key(r.key, c.key) for c in table.columns] for r in table.rows}
     if not region:
         for r in table.rows:
@@ -207,11 +272,11 @@ def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
     matched = {j for _, j, _ in pairs}
     for i, j, verified in pairs:
         row, axis = data[i], table.rows[j]
-        vals = fit(row.values, ncols)
+        vals = values_of(doc, regions, row, ncols)
         raw = " ".join(v for v in row.values if v.strip())
         if vals is None:
             out.unread(keys_of[axis.key], raw,
-                       f"发布稿这一行读到 {len([v for v in row.values if v.strip()])} 个数值，表三每行应有 {ncols} 个，无法确定各数值属于哪一列")
+                       why_unread(regions, row, ncols, "发布稿表三"))
         else:
             for c, v in zip(table.columns, vals, strict=True):
                 out.put(fmt, table.cell_key(axis.key, c.key), v)
@@ -284,11 +349,14 @@ def read_t2(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         header = next((r for r in rows if "信息内容" in r.own), None)
         col_ok = _t2_columns(out, table, block, header, doc)
         seen: set[str] = set()
-        for r in rows:
+        for n_row, r in enumerate(rows):
             if r is header or not r.labels or "第二十条" in r.own:
                 continue
             label = canon(r.labels[-1])
             axis = next((a for a in block.rows if canon(a.label) == label), None)
+            if axis is None and not doc.spaces_matter:
+                axis = _wrapped_t2_label(block, rows, n_row)
+                label = canon(axis.label) if axis is not None else label
             kinds: list[str] = []
             if axis is None:
                 official = aliases.get(label)
@@ -303,11 +371,11 @@ def read_t2(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
             kinds += [k for k in variant_kinds(r.labels[-1], axis.label, spaces_matter=doc.spaces_matter) if k not in kinds]
             if kinds:
                 out.variant(table, axis.key, r.labels[-1], axis.label, kinds)
-            vals = fit(r.values, len(block.columns))
+            vals = values_of(doc, regions, r, len(block.columns))
             keys = [table.cell_key(axis.key, c.key) for c in block.columns]
             if vals is None:
                 out.unread(keys, " ".join(v for v in r.values if v.strip()),
-                           f"这一行读到 {len([v for v in r.values if v.strip()])} 个数值，应有 {len(block.columns)} 个，无法确定各数值属于哪一列")
+                           why_unread(regions, r, len(block.columns), "发布稿表二"))
                 continue
             for c, k, v in zip(block.columns, keys, vals, strict=True):
                 if c.key in col_ok:
@@ -320,6 +388,21 @@ def read_t2(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
                            f"发布稿的表二“{block.title}”中找不到“{a.label}”这一行")
     if any_found:
         out.found.append("t2")
+
+
+def _wrapped_t2_label(block, rows: list[RowView], n: int) -> Axis | None:
+    """A PDF row label wrapped in its narrow column ("其他对外管理服务" over "事项"): the label
+    joined with the label-only line below or above it, if that is a row of the block."""
+    here = "".join(rows[n].labels)
+    for other in (rows[n + 1] if n + 1 < len(rows) else None, rows[n - 1] if n else None):
+        if other is None or (other.values and any(v.strip() for v in other.values)):
+            continue
+        joined = canon(here + "".join(other.labels)) if other is not None and other.index > rows[n].index \
+            else canon("".join(other.labels) + here)
+        axis = next((a for a in block.rows if canon(a.label) == joined), None)
+        if axis is not None:
+            return axis
+    return None
 
 
 def _t2_columns(out: TableRead, table: Table, block, header: RowView | None, doc: Document) -> set[str]:
@@ -362,7 +445,7 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         return
     for k in range(header_at, min(header_at + 12, len(regions.rows))):
         r = regions.rows[k]
-        vals = fit(r.values, n)
+        vals = values_of(doc, regions, r, n)
         if r.numbers >= n // 2 and vals is not None:
             out.found.append("t4")
             out.used.update(x.index for x in regions.rows[header_at : k + 1])
@@ -372,7 +455,7 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         if r.numbers >= n // 2:
             out.found.append("t4")
             out.unread(keys, " ".join(v for v in r.values if v.strip()),
-                       f"表四读到 {r.numbers} 个数值，应有 {n} 个，无法确定各数值属于哪一列")
+                       why_unread(regions, r, n, "发布稿表四"))
             return
     out.unread(keys, "", "发布稿的表四中没有找到数字行")
 

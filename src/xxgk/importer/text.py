@@ -16,6 +16,8 @@ from xxgk.importer.sections import heading_key
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 _COLUMN_GAP = re.compile(r"\s{2,}")
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十][）)]")
+_CELL = re.compile(r"\S+(?: \S+)*")  # a cell: text with at most single spaces inside
 PDFTOTEXT_TIMEOUT = 120
 
 
@@ -60,11 +62,16 @@ def _tab_text(lines: list[str]) -> Document:
     return doc
 
 
-def _layout_text(lines: list[str]) -> Document:
-    """Outside the tables (before 二 and from 五 on), lines join into paragraphs: a paragraph
-    starts at an indented line or a heading. Between them every line is a table row, its cells
-    split at runs of two or more spaces; prose notes there (a line with 。) stay paragraphs."""
-    lines = [ln.rstrip() for ln in lines if not _PAGE_NUMBER.match(ln)]
+def _layout_text(raw_lines: list[str]) -> Document:
+    """Outside the tables (before 二 and from 五 on), lines join into paragraphs. Between them
+    every line is a table row, its cells split at runs of two or more spaces (with their columns
+    kept); prose notes there (a line with 。) stay paragraphs.
+
+    A paragraph starts at a heading, an indented line, a （一） marker, or after blank lines
+    that follow a finished sentence or a short line; blank lines around a page number are a page
+    break inside a paragraph, not the end of it."""
+    page_break = [bool(_PAGE_NUMBER.match(ln)) for ln in raw_lines]
+    lines = ["" if pb else ln.rstrip() for ln, pb in zip(raw_lines, page_break, strict=True)]
     keys = [heading_key(ln) if not _COLUMN_GAP.search(ln.strip()) else None for ln in lines]
     start = next((i for i, k in enumerate(keys) if k in ("s2", "s3", "s4")), None)
     first_t2 = next((i for i, ln in enumerate(lines) if "第二十条" in re.sub(r"\s", "", ln)), None)
@@ -73,8 +80,12 @@ def _layout_text(lines: list[str]) -> Document:
     end = len(lines)
     if start is not None:
         end = next((i for i in range(start + 1, len(lines)) if keys[i] in ("s5", "s6")), len(lines))
+    prose = sorted(len(ln.strip()) for i, ln in enumerate(lines)
+                   if ln.strip() and not (start is not None and start <= i < end))
+    full = prose[int(len(prose) * 0.8)] if prose else 0  # the length of a full line of prose
     doc = Document("layout")
     para: list[str] = []
+    gap, broke, prev = False, False, ""
 
     def flush() -> None:
         if para:
@@ -84,6 +95,7 @@ def _layout_text(lines: list[str]) -> Document:
     for i, ln in enumerate(lines):
         s = ln.strip()
         if not s:
+            gap, broke = True, broke or page_break[i]
             continue
         in_zone = start is not None and start <= i < end
         if keys[i]:
@@ -93,11 +105,15 @@ def _layout_text(lines: list[str]) -> Document:
             para.append(s)
         elif in_zone:
             flush()
-            doc.row(_COLUMN_GAP.split(s), 0)
+            cells = list(_CELL.finditer(ln))
+            doc.row([m.group(0) for m in cells], 0, line=i, spans=[m.span() for m in cells])
         else:
-            if len(ln) - len(ln.lstrip()) >= 2:
+            ended = prev.endswith(("。", "；", "！", "？", "”", "）", ")")) or len(prev) < 0.7 * full
+            if (len(ln) - len(ln.lstrip()) >= 2 or _SUBHEADING.match(s)
+                    or (gap and not broke and ended)):
                 flush()
             para.append(s)
+        gap, broke, prev = False, False, s
     flush()
     return doc
 
