@@ -529,3 +529,18 @@ def test_narrow_column_pdf_made_by_libreoffice(tmp_path: Path, version: str) -> 
     assert result.cells_read == result.cells_total
     assert r.texts["s1.proactive"] == "主动公开情况。市政府网站主动公开各类政府信息 5500 余条。"
     assert not errors(r), [f.message for f in check(r) if f.is_error]
+
+
+def test_audit_a_folder_of_reports(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "各单位年报"
+    (folder / "县区").mkdir(parents=True)
+    (folder / "淮安.txt").write_bytes(HUAIAN.read_bytes())
+    (folder / "县区" / "保定科技局.txt").write_bytes(BAODING.read_bytes())
+    (folder / "说明.md").write_text("不是年报", encoding="utf-8")
+    assert main(["audit", str(folder)]) == 0
+    cap = capsys.readouterr()
+    assert "共 2 份：未发现错误 2 份" in cap.out and "[2/2]" in cap.err
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    assert main(["audit", str(empty)]) == 2
+    assert "没有可读取的年报文件" in capsys.readouterr().err

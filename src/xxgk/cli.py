@@ -205,13 +205,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from xxgk.importer.audit import Audit, audit_dict, audit_file, render_audit, summary_table
+    from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
 
     disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
-    audits, worst, many = [], EXIT_OK, len(args.files) > 1
-    for n, name in enumerate(args.files, 1):
+    files = expand_inputs(args.files)
+    audits, worst, many = [], EXIT_OK, len(files) > 1
+    for n, name in enumerate(files, 1):
         if many:
-            print(f"[{n}/{len(args.files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
+            print(f"[{n}/{len(files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
         try:
             audit = audit_file(name, disabled)
         except InputError as exc:
@@ -263,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
 
     p = add("audit", cmd_audit, "读入已发布的年报并逐份校验（可多个），最后列出汇总表")
-    p.add_argument("files", nargs="+", metavar="文件", help="已发布的年报文件（.html/.htm/.docx/.pdf/.txt），可多个")
+    p.add_argument("files", nargs="+", metavar="文件", help="已发布的年报文件（.html/.htm/.docx/.pdf/.txt），可多个；也可以是文件夹")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="每条规则最多列出 N 处（0 表示全部）")
     p.add_argument("--disable", action="append", default=[], metavar="规则编号",

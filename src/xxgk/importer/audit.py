@@ -34,6 +34,25 @@ class Audit:
         return len(self.findings) - self.errors
 
 
+def expand_inputs(names: Sequence[str | Path]) -> list[Path]:
+    """The files to audit: each name as given, a folder as every published-report file in it
+    (and its sub-folders), sorted. A folder without any is an InputError."""
+    from xxgk.errors import InputError
+    from xxgk.importer import SUFFIXES
+
+    out: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not found:
+                raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.html/.htm/.docx/.pdf/.txt）。")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
 def audit_file(path: str | Path, disabled: Iterable[str] = ()) -> Audit:
     """Import and check one file. Raises :class:`~xxgk.errors.InputError` if it cannot be read."""
     result = import_report(path)
