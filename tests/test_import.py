@@ -544,3 +544,17 @@ def test_audit_a_folder_of_reports(tmp_path: Path, capsys) -> None:
     empty.mkdir()
     assert main(["audit", str(empty)]) == 2
     assert "没有可读取的年报文件" in capsys.readouterr().err
+
+
+def test_rows_out_of_order_are_read_by_their_labels(tmp_path: Path) -> None:
+    pub = huaian_published()
+    page = pub.html()
+    t3 = rows_of(HUAIAN_T3)
+    # Swap 1.属于国家秘密 and 2.其他法律行政法规禁止公开, each with its own figures.
+    a = "<td>1.属于国家秘密</td>" + "".join(f"<td>{v}</td>" for v in t3[4])
+    b = "<td>2.其他法律行政法规禁止公开</td>" + "".join(f"<td>{v}</td>" for v in t3[5])
+    assert a in page and b in page
+    page = page.replace(a, "@@A@@").replace(b, a).replace("@@A@@", b)
+    r = import_report(write(tmp_path, "swapped.html", page)).report
+    assert_figures(r, HUAIAN_T2, t3, HUAIAN_T4.split())
+    assert not [f for f in check(r) if f.rule.startswith("IMPORT-")]

@@ -91,7 +91,6 @@ class TableRead:
     notes: list[CellNote] = field(default_factory=list)
     found: list[str] = field(default_factory=list)  # table keys found
     skipped: list[str] = field(default_factory=list)  # rows seen but not matched to the format
-    used: set[int] = field(default_factory=set)  # item indexes that were table rows
 
     def put(self, fmt: Format, key: str, raw: str) -> None:
         cell = fmt.cells[key]
@@ -230,7 +229,6 @@ def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
             out.unread(keys_of[r.key], "", "发布稿中没有找到表三（收到和处理政府信息公开申请情况）")
         return
     out.found.append("t3")
-    out.used.update(r.index for r in region)
     cores = [core(r.labels[-1]) for r in table.rows]
     data = [r for r in region if r.values and (any(v.strip() for v in r.values) or _matches_any(r.own, cores))]
     # Text around each data row (PDF labels wrap above and below their figures).
@@ -252,23 +250,38 @@ def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
             return 1
         return 0
 
-    pairs: list[tuple[int, int, bool]] = []  # (data row, format row, label verified)
-    if len(data) == len(table.rows):
-        pairs = [(i, i, evidence(i, i) > 0) for i in range(len(data))]
-    else:
-        p = 0
+    def by_labels() -> tuple[list[tuple[int, int, bool]], list[int]]:
+        """Rows matched by label: a row's own label may name any format row not yet taken (the
+        longest label wins, so 其他法律… is not 其他); text around a row only the next few."""
+        pairs, skipped, taken, p = [], [], set(), 0
         for i in range(len(data)):
-            own = [j for j in range(p, len(cores)) if evidence(i, j) == 2]
+            own = [j for j in range(len(cores)) if j not in taken and evidence(i, j) == 2]
             if own:
-                j = max(own, key=lambda j: (len(cores[j]), -j))
+                j = max(own, key=lambda j: (len(cores[j]), -abs(j - p)))
             else:
-                near = [j for j in range(p, min(p + 3, len(cores))) if evidence(i, j) == 1]
+                near = [j for j in range(p, min(p + 3, len(cores))) if j not in taken and evidence(i, j) == 1]
                 if not near:
-                    out.skipped.append(f"表三：{tidy(' '.join(data[i].labels)) or '（无标题）'} {' '.join(data[i].values)}".strip())
+                    skipped.append(i)
                     continue
                 j = near[0]
             pairs.append((i, j, True))
+            taken.add(j)
             p = j + 1
+        return pairs, skipped
+
+    # (data row, format row, label verified). A table of the right length is read in order when
+    # its labels agree; otherwise by labels, and in order only if that fails for a row or two.
+    pairs: list[tuple[int, int, bool]] = []
+    skipped: list[int] = []
+    positional = [(i, i, evidence(i, i) > 0) for i in range(len(data))] if len(data) == len(table.rows) else None
+    if positional is not None and all(v for _, _, v in positional):
+        pairs = positional
+    else:
+        pairs, skipped = by_labels()
+        if len(pairs) < len(table.rows) and positional is not None and sum(not v for _, _, v in positional) <= 2:
+            pairs, skipped = positional, []
+    for i in skipped:
+        out.skipped.append(f"表三：{tidy(' '.join(data[i].labels)) or '（无标题）'} {' '.join(data[i].values)}".strip())
     matched = {j for _, j, _ in pairs}
     for i, j, verified in pairs:
         row, axis = data[i], table.rows[j]
@@ -345,7 +358,6 @@ def read_t2(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
             if kinds:
                 out.variant(table, block.rows[0].key, title_item.text, block.title, kinds)
         rows = [split_row(i, doc.items[i]) for i in range(start, stop) if doc.items[i].kind == ROW]
-        out.used.update(r.index for r in rows)
         header = next((r for r in rows if "信息内容" in r.own), None)
         col_ok = _t2_columns(out, table, block, header, doc)
         seen: set[str] = set()
@@ -448,7 +460,6 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         vals = values_of(doc, regions, r, n)
         if r.numbers >= n // 2 and vals is not None:
             out.found.append("t4")
-            out.used.update(x.index for x in regions.rows[header_at : k + 1])
             for key, v in zip(keys, vals, strict=True):
                 out.put(fmt, key, v)
             return
