@@ -302,10 +302,13 @@ def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
     for j, axis in enumerate(table.rows):
         if j not in matched:
             out.unread(keys_of[axis.key], "", f"发布稿的表三中找不到“{axis.label}”这一行")
-    # The corner note sits in the header rows above the first data row (raw: canon folds 钩稽).
-    header = "".join("".join(r.labels) for r in regions.rows[max(0, (regions.t3_start or 0) - 8) : regions.t3_start])
-    if "钩稽" in re.sub(r"\s", "", header):
-        out.variant(table, "", "钩稽", table.corner_note, ["用字（钩稽/勾稽）"])
+    # The corner note sits in the header rows above the first data row.
+    header_rows = regions.rows[max(0, (regions.t3_start or 0) - 8) : regions.t3_start]
+    note = next((c for r in header_rows for c in r.labels if "稽关系" in re.sub(r"\s", "", c)), None)
+    if note is not None:
+        kinds = variant_kinds(note, table.corner_note, spaces_matter=doc.spaces_matter)
+        if kinds:
+            out.variant(table, "", note, table.corner_note, kinds)
 
 
 def _matches_any(own: str, cores: list[str]) -> bool:
