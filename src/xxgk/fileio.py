@@ -29,6 +29,8 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); a report is an ordinary document.
+        os.chmod(tmp, 0o666 & ~_umask())
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -47,6 +49,12 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def free_name(path: Path) -> Path:
