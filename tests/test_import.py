@@ -558,3 +558,8 @@ def test_rows_out_of_order_are_read_by_their_labels(tmp_path: Path) -> None:
     r = import_report(write(tmp_path, "swapped.html", page)).report
     assert_figures(r, HUAIAN_T2, t3, HUAIAN_T4.split())
     assert not [f for f in check(r) if f.rule.startswith("IMPORT-")]
+
+
+def test_web_page_saved_as_txt(tmp_path: Path) -> None:
+    r = import_report(write(tmp_path, "saved.txt", huaian_published().html())).report
+    assert_figures(r, HUAIAN_T2, rows_of(HUAIAN_T3), HUAIAN_T4.split())

@@ -179,6 +179,11 @@ def _read(raw: bytes, name: str, kind: str) -> Document:
         from xxgk.importer.docx import read_docx
 
         return read_docx(raw, name)
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in head:
+        from xxgk.importer.html import read_html  # a web page saved with another extension
+
+        return read_html(raw, name)
     from xxgk.importer.text import read_text
 
     return read_text(raw, name)
