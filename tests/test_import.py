@@ -563,3 +563,18 @@ def test_rows_out_of_order_are_read_by_their_labels(tmp_path: Path) -> None:
 def test_web_page_saved_as_txt(tmp_path: Path) -> None:
     r = import_report(write(tmp_path, "saved.txt", huaian_published().html())).report
     assert_figures(r, HUAIAN_T2, rows_of(HUAIAN_T3), HUAIAN_T4.split())
+
+
+def test_text_without_tables_and_old_reports(tmp_path: Path, capsys) -> None:
+    # Text copied from a web page: the tables' cells run together. Read what is there, say why
+    # the figures are missing.
+    lines = [ln for ln in BAODING.read_text(encoding="utf-8").splitlines() if "\t" not in ln]
+    lines.insert(lines.index("三、收到和处理政府信息公开申请情况") + 1, "一、本年新收政府信息公开申请数量0000000")
+    result = import_report(write(tmp_path, "copied.txt", "\n".join(lines)))
+    assert not result.tables_found and result.cells_read == 0
+    assert len(result.cells_unread) == result.cells_total
+    assert "没有找到任何统计表格" in result.summary_text()
+    assert result.report.texts["s5.text"].startswith("2024 年度政府信息公开工作")
+    old = BAODING.read_text(encoding="utf-8").replace("2024", "2017")
+    assert main(["import", str(write(tmp_path, "old.txt", old))]) == 2
+    assert "2019 年以前" in capsys.readouterr().err

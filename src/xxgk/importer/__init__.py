@@ -20,7 +20,7 @@ from xxgk.importer.doc import Document
 from xxgk.importer.sections import read_sections
 from xxgk.importer.tables import detect_format, locate, read_tables
 from xxgk.report import Report
-from xxgk.spec import load_format
+from xxgk.spec import available_versions, load_format
 from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a published report is well under 5 MB, PDFs included
@@ -99,6 +99,9 @@ class ImportResult:
             + (f"；缺少 {'；'.join(self.sections_missing)}" if self.sections_missing else ""),
             f"正文：读到 {len(self.texts_found)} 段（{'、'.join(fmt.texts[k].label for k in self.texts_found) or '无'}）",
         ]
+        if not self.tables_found:
+            lines.append("提示：没有找到任何统计表格。从网页复制的文字常把表格的单元格连在一起、丢失结构；"
+                         "请改用网页原文件（.html）、Word 文档或 PDF。")
         if self.variants:
             lines.append(f"标签写法：{len(self.variants)} 处与规定写法不同，已按规定写法对应（校验结果中列为提示）")
         if self.unverified:
@@ -216,6 +219,9 @@ def import_document(doc: Document, name: str) -> ImportResult:
                          "请确认文件是完整的年报。")
     if not 1990 <= year <= 2100:
         raise InputError(f"{name}：标题中的年度 {year} 不合理，请确认文件是否正确。")
+    first = min(load_format(v).first_year for v in available_versions())
+    if year < first:
+        raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
     report = Report(year=year, agency=sec.agency, format=version)
     report.cells.update(tables.cells)
     report.notes = list(tables.notes)
