@@ -578,3 +578,11 @@ def test_text_without_tables_and_old_reports(tmp_path: Path, capsys) -> None:
     old = BAODING.read_text(encoding="utf-8").replace("2024", "2017")
     assert main(["import", str(write(tmp_path, "old.txt", old))]) == 2
     assert "2019 年以前" in capsys.readouterr().err
+
+
+def test_article_in_a_one_cell_layout_table(tmp_path: Path) -> None:
+    paras = ["淮安市人民政府", "2024年政府信息公开工作年度报告", *official_labels()["2021"]["headings"]]
+    page = "<html><body><table><tr><td>" + "".join(f"<p>{p}</p>" for p in paras) + "</td></tr></table></body></html>"
+    result = import_report(write(tmp_path, "one.html", page))
+    assert result.report.headings == official_labels()["2021"]["headings"]
+    assert not result.tables_found  # and the summary says why no figures were read

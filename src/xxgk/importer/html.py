@@ -69,7 +69,10 @@ def _text(el) -> str:
 
 
 def _is_data_table(el) -> bool:
-    return el.tag == "table" and el.find(".//table") is None
+    """A table of figures; a table holding tables, or a single cell, only lays a page out."""
+    if el.tag != "table" or el.find(".//table") is not None:
+        return False
+    return len([c for c in el.iter("td", "th")]) > 1
 
 
 def _walk(el, doc: Document, counter: list[int]) -> None:
