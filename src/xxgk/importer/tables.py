@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from xxgk.importer.doc import PARA, ROW, Document, Item
+from xxgk.importer.doc import ROW, Document, Item
 from xxgk.importer.labels import (
     KIND_WORDING,
     ROW_ALIASES,
@@ -480,7 +480,3 @@ def read_tables(fmt: Format, doc: Document, regions: Regions) -> TableRead:
     read_t3(fmt, doc, regions, out)
     read_t4(fmt, doc, regions, out)
     return out
-
-
-def paragraphs(doc: Document) -> list[str]:
-    return [it.cells[0] for it in doc.items if it.kind == PARA]
