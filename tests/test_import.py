@@ -9,9 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oracle import EXAMPLES, official_labels
 from published import Published
+from strategies import consistent_reports
 from support import needs_soffice, soffice_convert
 from xxgk.cli import main
 from xxgk.errors import InputError
@@ -586,3 +589,35 @@ def test_article_in_a_one_cell_layout_table(tmp_path: Path) -> None:
     result = import_report(write(tmp_path, "one.html", page))
     assert result.report.headings == official_labels()["2021"]["headings"]
     assert not result.tables_found  # and the summary says why no figures were read
+
+
+# ------------------------------------------------------------------ any report, published and read back
+def _printed(report: Report, blanks: set[str]) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    def show(key: str) -> str:
+        return "" if key in blanks else str(report.cells[key])
+
+    fmt = report.spec
+    t2 = [[show(k) for k in keys] for keys in t2_keys("2021")]
+    t3 = [[show(f"t3.{r.key}.{c}") for c in COLS] for r in fmt.tables["t3"].rows]
+    return t2, t3, [show(f"t4.{c}") for c in T4_COLS]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(report=consistent_reports(), blank_at=st.sets(st.integers(0, 199), max_size=4), kind=st.sampled_from(["html", "txt", "docx"]))
+def test_any_report_published_and_read_back(tmp_path: Path, report: Report, blank_at: set[int], kind: str) -> None:
+    keys = list(report.spec.cells)
+    blanks = {keys[i] for i in blank_at}
+    t2, t3, t4 = _printed(report, blanks)
+    pub = huaian_published(agency=report.agency, t2=t2, t3=t3, t4=t4)
+    path = tmp_path / f"r-{len(list(tmp_path.iterdir()))}.{kind}"
+    if kind == "html":
+        path.write_text(pub.html(), encoding="utf-8")
+    elif kind == "txt":
+        path.write_text(pub.tab_text(), encoding="utf-8")
+    else:
+        pub.docx(path)
+    result = import_report(path)
+    got = result.report
+    assert {k: got.cells[k] for k in keys} == {k: None if k in blanks else report.cells[k] for k in keys}
+    assert {f.where for f in check(got) if f.rule == "CELL-BLANK"} == blanks
+    assert not result.cells_unread and got.agency == report.agency
