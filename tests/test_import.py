@@ -621,3 +621,9 @@ def test_any_report_published_and_read_back(tmp_path: Path, report: Report, blan
     assert {k: got.cells[k] for k in keys} == {k: None if k in blanks else report.cells[k] for k in keys}
     assert {f.where for f in check(got) if f.rule == "CELL-BLANK"} == blanks
     assert not result.cells_unread and got.agency == report.agency
+
+
+def test_audit_summary_only(capsys) -> None:
+    assert main(["audit", "--summary", str(BAODING), str(HUAIAN)]) == 0
+    out = capsys.readouterr().out
+    assert "【汇总】" in out and "【校验结果】" not in out and "保定市科学技术局" in out

@@ -225,12 +225,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         audits.append(audit)
         if audit.errors and worst == EXIT_OK:
             worst = EXIT_FINDINGS
-        if args.format == "text":
+        if args.format == "text" and not args.summary:
             print(render_audit(audit, limit=args.limit))
     if args.format == "json":
         data = [audit_dict(a) for a in audits]
         sys.stdout.write(json.dumps(data if many else data[0], ensure_ascii=False, indent=2) + "\n")
-    elif many:
+    elif many or args.summary:
         print("【汇总】")
         sys.stdout.write(summary_table(audits))
     return worst
@@ -267,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="文件", help="已发布的年报文件（.html/.htm/.docx/.pdf/.txt），可多个；也可以是文件夹")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="每条规则最多列出 N 处（0 表示全部）")
+    p.add_argument("--summary", action="store_true", help="只列出汇总表，不逐份列出校验结果")
     p.add_argument("--disable", action="append", default=[], metavar="规则编号",
                    help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
 
