@@ -72,15 +72,39 @@ def split_row(index: int, item: Item) -> RowView:
     return RowView(index, [c for c in cells[: last + 1] if c.strip()], cells[last + 1 :])
 
 
-def fit(values: list[str], n: int) -> list[str] | None:
-    """Exactly ``n`` value cells: surplus empty cells at either end dropped (tab text and HTML
-    often carry empty trailing cells). ``None`` if the row does not hold ``n`` values."""
-    vals = list(values)
-    while len(vals) > n and not vals[-1].strip():
-        vals.pop()
-    while len(vals) > n and not vals[0].strip():
-        vals.pop(0)
-    return vals if len(vals) == n else None
+def fit(values: list[str], n: int, trailing_padding: bool | None = None) -> list[str] | None:
+    """Exactly ``n`` value cells out of a row's cells after its label, dropping only surplus
+    empty cells at either end (tab text and HTML carry empty cells from merged labels and
+    trailing tabs). Never drops a figure. Of the ways to cut, the one with the fewest empty
+    cells wins; if two differ only in where a blank sits, ``trailing_padding`` (whether this
+    document's rows end in an empty cell) decides; without it the row is not read (``None``)."""
+    k = len(values) - n
+    if k < 0:
+        return None
+    if k == 0:
+        return list(values)
+    lead = next((i for i, v in enumerate(values) if v.strip()), len(values))
+    trail = next((i for i, v in enumerate(reversed(values)) if v.strip()), len(values))
+    lo, hi = max(0, k - trail), min(lead, k)
+    if lo > hi:
+        return None
+    blanks = {s: sum(not v.strip() for v in values[s : s + n]) for s in range(lo, hi + 1)}
+    fewest = [s for s, b in blanks.items() if b == min(blanks.values())]
+    if len({tuple(values[s : s + n]) for s in fewest}) == 1:
+        return list(values[fewest[0] : fewest[0] + n])
+    if trailing_padding is None:
+        return None
+    s = fewest[0] if trailing_padding else fewest[-1]
+    return list(values[s : s + n])
+
+
+def trailing_padding(rows: list[RowView]) -> bool | None:
+    """Whether rows with figures in this document mostly end in an empty cell (a trailing tab):
+    then an empty last cell is padding, otherwise it is a blank figure."""
+    ends = [not r.values[-1].strip() for r in rows if r.values and r.numbers]
+    if not ends or sum(ends) * 2 == len(ends):
+        return None
+    return sum(ends) * 2 > len(ends)
 
 
 @dataclass
@@ -123,6 +147,7 @@ class Regions:
     # Rows with a line of short numbers right below them that is not under their figures: the
     # figures may be wrapped in a way that cannot be put back, so the row is not read.
     suspect: set[int] = field(default_factory=set)
+    trailing_padding: bool | None = None
 
     def t3_rows(self) -> list[RowView]:
         if self.t3_start is None or self.t3_end is None:
@@ -160,7 +185,7 @@ def _wrapped_lines(doc: Document) -> tuple[dict[int, list[int]], set[int]]:
 def values_of(doc: Document, regions: Regions, row: RowView, n: int) -> list[str] | None:
     """The ``n`` value cells of ``row`` with any wrapped digits put back; ``None`` if the row does
     not hold ``n`` values."""
-    vals = fit(row.values, n)
+    vals = fit(row.values, n, regions.trailing_padding)
     if row.index in regions.suspect:
         return None
     if vals is None or row.index not in regions.wraps:
@@ -191,7 +216,7 @@ def locate(doc: Document) -> Regions:
         if end is None:  # no 四、结转 row: the table ends at its last row with figures
             with_numbers = [n for n in range(start, len(rows)) if rows[n].numbers >= 3]
             end = with_numbers[-1] if with_numbers else start
-    return Regions(rows, start, end, wraps, suspect)
+    return Regions(rows, start, end, wraps, suspect, trailing_padding(rows))
 
 
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:

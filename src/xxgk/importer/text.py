@@ -51,7 +51,7 @@ def _tab_text(lines: list[str]) -> Document:
     doc = Document("text")
     table, in_table = 0, False
     for ln in lines:
-        if "\t" in ln.strip():  # a tab only as indentation does not make a heading a table row
+        if "\t" in ln and not heading_key(ln.strip()):  # a heading indented with a tab stays a heading
             doc.row(ln.split("\t"), table)
             in_table = True
         else:
