@@ -654,3 +654,29 @@ def import_report_text(text: str) -> Report:
     from xxgk.importer.text import read_text
 
     return import_document(read_text(text.encode("utf-8"), "t.txt"), "t.txt").report
+
+
+def test_word_saved_as_web_page(tmp_path: Path) -> None:
+    """HTML as Word's 另存为网页 writes it (and many portals paste it): every cell a MsoNormal
+    paragraph with spans and <o:p>, &nbsp; in empty cells, labels broken with <br>, GBK."""
+    import re as _re
+
+    t3 = rows_of(HUAIAN_T3)
+    t3[3][1] = ""  # one blank cell, printed as &nbsp;
+    page = huaian_published(t3=t3).html().replace('charset="utf-8"', 'charset="gb2312"')
+    page = _re.sub(r"<td([^>]*)>([^<]*)</td>",
+                   lambda m: f"<td{m.group(1)} valign=top><p class=MsoNormal align=center><span lang=EN-US "
+                             f"style='font-size:10.5pt'>{m.group(2) or '&nbsp;'}<o:p></o:p></span></p></td>", page)
+    page = page.replace("（三）不予公开<", "（三）不<br>予公开<").replace("<p style=\"text-indent:2em\">",
+                                                                   "<p class=MsoNormal style='text-indent:32.0pt'><span>")
+    path = tmp_path / "word.htm"
+    path.write_bytes(page.encode("gb18030"))
+    r = import_report(path).report
+    expected = [row[:] for row in t3]
+    expected[3][1] = "0"  # compare the rest; the blank is checked below
+    got = r.cells.copy()
+    assert got["t3.results.partial.commercial"] is None
+    r.cells["t3.results.partial.commercial"] = 0
+    assert_figures(r, HUAIAN_T2, expected, HUAIAN_T4.split())
+    assert r.agency == "淮安市人民政府" and r.headings == official_labels()["2021"]["headings"]
+    assert not [f for f in check(r) if f.rule.startswith("IMPORT-")]
