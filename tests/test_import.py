@@ -680,3 +680,15 @@ def test_word_saved_as_web_page(tmp_path: Path) -> None:
     assert_figures(r, HUAIAN_T2, expected, HUAIAN_T4.split())
     assert r.agency == "淮安市人民政府" and r.headings == official_labels()["2021"]["headings"]
     assert not [f for f in check(r) if f.rule.startswith("IMPORT-")]
+
+
+def test_table4_groups_read_by_their_headers(tmp_path: Path) -> None:
+    t4 = HUAIAN_T4.split()
+    swapped = t4[:5] + t4[10:] + t4[5:10]  # 复议后起诉 printed before 未经复议直接起诉
+    page = huaian_published(t4=swapped).html()
+    a, b = '<td colspan="5">未经复议直接起诉</td>', '<td colspan="5">复议后起诉</td>'
+    assert a + b in page
+    page = page.replace(a + b, b + a)
+    r = import_report(write(tmp_path, "t4.html", page)).report
+    assert [r.cells[f"t4.{c}"] for c in T4_COLS] == [int(v) for v in t4]
+    assert not errors(r)

@@ -488,8 +488,10 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         vals = values_of(doc, regions, r, n)
         if r.numbers >= n // 2 and vals is not None:
             out.found.append("t4")
-            for key, v in zip(keys, vals, strict=True):
-                out.put(fmt, key, v)
+            order = _t4_group_order(table, regions.rows[header_at:k])
+            by_group = [c for g in order for c in table.columns if c.key.startswith(g + ".")]
+            for col, v in zip(by_group, vals, strict=True):
+                out.put(fmt, table.cell_key("", col.key), v)
             return
         if r.numbers >= n // 2:
             out.found.append("t4")
@@ -497,6 +499,18 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
                        why_unread(regions, r, n, "发布稿表四"))
             return
     out.unread(keys, "", "发布稿的表四中没有找到数字行")
+
+
+def _t4_group_order(table: Table, header: list[RowView]) -> list[str]:
+    """The three groups of 表四 (行政复议, 未经复议直接起诉, 复议后起诉) in the order the header
+    prints them; the format's order unless the header names all three."""
+    groups = list(dict.fromkeys(c.key.split(".")[0] for c in table.columns))
+    names = {g: canon(next(c for c in table.columns if c.key.startswith(g + ".")).labels[-2]) for g in groups}
+    text = "".join(r.own for r in header)
+    at = {g: text.find(name) for g, name in names.items()}
+    if any(pos < 0 for pos in at.values()):
+        return groups
+    return sorted(groups, key=lambda g: at[g])
 
 
 def read_tables(fmt: Format, doc: Document, regions: Regions) -> TableRead:
