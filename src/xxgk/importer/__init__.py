@@ -247,20 +247,13 @@ def _period_year(doc: Document) -> int | None:
 
 def _fee_collected(report: Report) -> Decimal | None:
     """The fee actually collected, when 六 states it once and plainly (an amount, or none)."""
-    from xxgk.rules.checks import _FEE_AMOUNT, _FEE_ZERO
-    from xxgk.rules.prose import compact
+    from xxgk.rules.prose import FEE_NONE, compact, fee_amounts
 
     text = compact("\n".join(report.texts.get(k, "") for k in ("s6.fees", "s6.other")))
     if "处理费" not in text:
         return None
-    amounts = set()
-    for m in _FEE_AMOUNT.finditer(text):
-        try:
-            a = Decimal(m.group("amount").replace(",", "").replace("，", ""))
-        except ArithmeticError:
-            return None
-        amounts.add(a * 10000 if m.group("unit") == "万元" else a)
-    zero = bool(_FEE_ZERO.search(text))
+    amounts = {a for _, a in fee_amounts(text)}
+    zero = bool(FEE_NONE.search(text))
     if len(amounts) == 1 and not zero:
         return amounts.pop()
     if zero and not amounts:

@@ -401,10 +401,6 @@ def prose_review_none(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                       right=value, subject=slabel, **_quoted(label))
 
 
-_FEE_ZERO = re.compile(r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费|收取[^。；]{0,12}?(?<![\d.零〇一二两三四五六七八九十百千万])(?:0|零)元")
-_FEE_AMOUNT = re.compile(r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?" + P.NUMBER.replace("(?P<n>", "(?P<amount>").replace("\\d[\\d,，]*", "\\d[\\d,，.]*") + r"(?P<unit>万?元)")
-
-
 def _s6_text(ctx: Context) -> str:
     return "\n".join(ctx.report.texts.get(k, "") for k in ("s6.fees", "s6.other") if k in ctx.fmt.texts)
 
@@ -416,18 +412,12 @@ def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return
     flat = P.compact(_s6_text(ctx))
     label = "“六、其他需要报告的事项”"
-    if collected > 0 and _FEE_ZERO.search(flat) and "处理费" in flat:
+    if collected > 0 and P.FEE_NONE.search(flat) and "处理费" in flat:
         yield ctx.finding(rule, where="zero", cells=["s6.fees", "fees.collected"], left=0, right=collected,
                           text_label=label, reason=f"正文说未收取信息处理费，但填写的实际收取金额为 {format_value(collected)} 元。")
-    for m in _FEE_AMOUNT.finditer(flat):
-        try:
-            amount = Decimal(m.group("amount").replace(",", "").replace("，", ""))
-        except ArithmeticError:
-            continue
-        if m.group("unit") == "万元":
-            amount *= 10000
+    for at, amount in P.fee_amounts(flat):
         if amount != collected:
-            yield ctx.finding(rule, where=f"amount@{m.start()}", cells=["s6.fees", "fees.collected"],
+            yield ctx.finding(rule, where=f"amount@{at}", cells=["s6.fees", "fees.collected"],
                               left=amount, right=collected, text_label=label,
                               reason=f"正文写收取信息处理费 {format_value(amount)} 元，填写的实际收取金额为 {format_value(collected)} 元，相差 {format_value(amount - collected)} 元。")
 
@@ -456,7 +446,7 @@ def fee_statement(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return  # FORM-S6-EMPTY says so already
     level = rule.params.get("level", "missing")
     mentions = "处理费" in text or "收费" in text
-    states = bool(_FEE_ZERO.search(text) or _FEE_AMOUNT.search(text) or re.search(r"收费通知", text))
+    states = bool(P.FEE_NONE.search(text) or P.fee_amounts(text) or "收费通知" in text)
     if level == "missing" and not mentions:
         yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
             "“六、其他需要报告的事项”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 # A count as written in prose: "3119", "3,119", "十二", "两". {N} in catalogue patterns.
 NUMBER = r"(?:为|是|达|共|共计)?(?P<n>\d[\d,，]*|[零〇一二两三四五六七八九十百千万]+)"
@@ -126,3 +127,27 @@ def subjects_in(fragment: str) -> list[tuple[str, str]]:
         next((k, lab) for i, (_, k, lab) in enumerate(SUBJECTS) if m.group(f"s{i}"))
         for m in _SUBJECT_RE.finditer(fragment)
     ]
+
+
+# ------------------------------------------------------------ 信息处理费
+# "未收取…", "不收取…", "收取…0元" (but not the 0 that ends "3940元").
+FEE_NONE = re.compile(
+    r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费"
+    r"|收取[^。；]{0,12}?(?<![\d.零〇一二两三四五六七八九十百千万])(?:0|零)元"
+)
+_FEE_AMOUNT = re.compile(
+    r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?"
+    r"(?:为|是|达|共|共计)?(?P<amount>\d[\d,，.]*)(?P<unit>万?元)"
+)
+
+
+def fee_amounts(flat: str) -> list[tuple[int, Decimal]]:
+    """(position, amount in 元) of every fee collected that compacted text states."""
+    out = []
+    for m in _FEE_AMOUNT.finditer(flat):
+        try:
+            amount = Decimal(m.group("amount").replace(",", "").replace("，", "").rstrip("."))
+        except ArithmeticError:  # "1.2.3元" is no amount
+            continue
+        out.append((m.start(), amount * 10000 if m.group("unit") == "万元" else amount))
+    return out
