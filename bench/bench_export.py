@@ -9,27 +9,16 @@ Prints only; asserts nothing (timings vary by machine).
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 from xxgk.examples import load_example
 from xxgk.export import renderers
 from xxgk.narrative import generated_keys, regenerate
 from xxgk.report import dump_json
 from xxgk.sources import read_report
-
-
-def timed(fn, repeat: int) -> float:
-    """Median seconds of ``repeat`` calls (after one warm-up call)."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -42,12 +31,12 @@ def main() -> None:
     report, _ = regenerate(report)
     with tempfile.TemporaryDirectory() as tmp:
         src = dump_json(report, Path(tmp) / "example.json")
-        reads = {"JSON": timed(lambda: read_report(src), args.repeat)}
+        reads = {"JSON": median_seconds(lambda: read_report(src), args.repeat)}
         try:
             from xxgk.workbook import write_workbook
 
             xlsx = write_workbook(Path(tmp) / "example.xlsx", report)
-            reads["工作簿 .xlsx"] = timed(lambda: read_report(xlsx), args.repeat)
+            reads["工作簿 .xlsx"] = median_seconds(lambda: read_report(xlsx), args.repeat)
         except ImportError:  # pragma: no cover - the workbook module is part of the package
             pass
         base = reads["JSON"]
@@ -56,7 +45,7 @@ def main() -> None:
             print(f"  读取 {what:<12} {secs * 1000:8.2f} ms   = {secs / base:6.1f} × 读取 JSON")
         total = 0.0
         for fmt, render in renderers().items():
-            secs = timed(lambda render=render: render(report), args.repeat)
+            secs = median_seconds(lambda render=render: render(report), args.repeat)
             total += secs
             print(f"  导出 .{fmt:<11} {secs * 1000:8.2f} ms   = {secs / base:6.1f} × 读取 JSON"
                   + (f"   = {secs / reads['工作簿 .xlsx']:5.2f} × 读取工作簿" if "工作簿 .xlsx" in reads else ""))

@@ -10,28 +10,17 @@ Prints only; asserts nothing (timings vary by machine).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+from timing import median_seconds
 
 from xxgk.importer import import_report
 from xxgk.rules import check
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples"
-
-
-def timed(fn, repeat: int) -> float:
-    """Median seconds of ``repeat`` calls (after one warm-up call)."""
-    fn()
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
 
 
 def read_bytes(path: Path) -> None:
@@ -63,10 +52,10 @@ def main() -> None:
             print(f"(skipping HTML/.docx: {exc})")
         print(f"{'file':<28} {'KB':>6} {'imports/s':>10} {'audits/s':>9} {'read bytes':>11} {'html.parser':>12}")
         for path in files:
-            t_import = timed(lambda p=path: import_report(p), args.repeat)
-            t_audit = timed(lambda p=path: check(import_report(p).report), args.repeat)
-            t_bytes = timed(lambda p=path: read_bytes(p), args.repeat)
-            t_html = timed(lambda p=path: html_parser(p), args.repeat) if path.suffix == ".html" else None
+            t_import = median_seconds(lambda p=path: import_report(p), args.repeat)
+            t_audit = median_seconds(lambda p=path: check(import_report(p).report), args.repeat)
+            t_bytes = median_seconds(lambda p=path: read_bytes(p), args.repeat)
+            t_html = median_seconds(lambda p=path: html_parser(p), args.repeat) if path.suffix == ".html" else None
             html_ratio = f"{t_import / t_html:>10.0f}x" if t_html else f"{'-':>11}"
             print(f"{path.name:<28} {path.stat().st_size / 1024:>6.1f} {1 / t_import:>10.0f} {1 / t_audit:>9.0f}"
                   f" {t_import / t_bytes:>10.0f}x {html_ratio}")

@@ -12,29 +12,16 @@ Prints the ratios; asserts nothing about time.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
+from timing import median_seconds
 
 from xxgk.examples import load_example
 from xxgk.rules import check
 from xxgk.workbook import build_workbook, write_workbook
 from xxgk.workbook.reader import read_workbook
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs (after one warm-up run)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -44,11 +31,11 @@ def main() -> None:
     report = load_example()
     with tempfile.TemporaryDirectory() as tmp:
         path = write_workbook(Path(tmp) / "filled.xlsx", report)
-        base = best(lambda: load_workbook(path), args.repeat)
-        base_ro = best(lambda: load_workbook(path, read_only=True).close(), args.repeat)
-        build = best(lambda: build_workbook(report), args.repeat)
-        read = best(lambda: read_workbook(path), args.repeat)
-        read_check = best(lambda: check(read_workbook(path)), args.repeat)
+        base = median_seconds(lambda: load_workbook(path), args.repeat)
+        base_ro = median_seconds(lambda: load_workbook(path, read_only=True).close(), args.repeat)
+        build = median_seconds(lambda: build_workbook(report), args.repeat)
+        read = median_seconds(lambda: read_workbook(path), args.repeat)
+        read_check = median_seconds(lambda: check(read_workbook(path)), args.repeat)
     print(f"filled workbook (bundled example): {len(build_workbook(report)) / 1024:.0f} KB")
     print(f"openpyxl.load_workbook (baseline): {base * 1000:.1f} ms; read_only=True: {base_ro * 1000:.1f} ms")
     print(f"build_workbook          {build * 1000:7.1f} ms  ratio {build / base:5.2f}")
