@@ -117,7 +117,8 @@ def export(
         errors = [f for f in found if f.is_error]
         raise ExportRefused(
             f"年报有 {len(errors)} 处错误，未导出。请先改正以下错误，或确认无误后加 --force 强制导出：\n"
-            + render_text(errors, report, limit=0),
+            # All findings, so the verdict line counts the 提示 too; 错误 are listed first.
+            + render_text(found, report, limit=0),
             found,
         )
     folder = _outdir(outdir)
