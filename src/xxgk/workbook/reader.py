@@ -70,14 +70,8 @@ class WorkbookData:
     cached_loader: Callable[[], dict[str, SheetData]] | None = None
 
 
-@dataclass(frozen=True)
-class Ref:
-    sheet: str
-    row: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.sheet}!{layout.column_letter(self.column)}{self.row}"
+# A defined name's target is an address like any other: the layout's own type.
+Ref = layout.Address
 
 
 def parse_ref(text: str) -> Ref | None:
