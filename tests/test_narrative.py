@@ -186,3 +186,17 @@ def test_trial_format_2019_uses_its_own_table_keys() -> None:
     r.texts["s5.text"] = "存在的问题。改进措施。"
     report, _ = narrative.regenerate(r)
     assert not [f for f in check(report) if f.rule.startswith("TXT-")]
+
+
+def test_fee_statement_cites_the_measures_only_where_they_apply() -> None:
+    """国办函〔2020〕109号 took effect on 2021-01-01: a 2020 report must not claim to follow it."""
+    fees = {"fees.notices": 0, "fees.notice_amount": Decimal(0), "fees.collected": Decimal(0)}
+    old, new = Report.blank(2020, "某局"), Report.blank(2024, "某局")
+    old.facts.update(fees)
+    new.facts.update(fees)
+    assert "109号" not in narrative.generate(old)["s6.fees"]
+    assert "第四十二条" in narrative.generate(old)["s6.fees"]
+    assert "109号" in narrative.generate(new)["s6.fees"]
+    for r in (old, new):
+        r.texts["s6.fees"] = narrative.generate(r)["s6.fees"]
+        assert not [f for f in check(r) if f.rule.startswith(("FORM-S6", "TXT-FEE"))]
