@@ -189,6 +189,14 @@ def test_rules_command_lists_every_rule(capsys) -> None:
     assert code == 0 and all(i in out for i in rule_ids())
 
 
+def test_help_is_chinese(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out, _ = capsys.readouterr()
+    assert "显示本帮助并退出" in out and "显示版本号并退出" in out
+    assert "show " not in out and "usage" not in out
+
+
 def test_argument_errors_are_chinese(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["check"])

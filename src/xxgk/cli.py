@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xxgk",
         description="政府信息公开年报助手：按国办公开办函〔2021〕30号格式填报、校验、生成说明并导出年度报告。",
     )
-    parser.add_argument("--version", action="version", version=f"xxgk {__version__}")
+    parser.add_argument("--version", action="version", version=f"xxgk {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
