@@ -49,13 +49,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ commands
+def _disabled(args: argparse.Namespace) -> list[str]:
+    """Rule ids from repeated and comma-separated ``--disable``."""
+    return [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from xxgk.findings_report import as_dict, render_json, render_text
     from xxgk.rules import check, has_errors
     from xxgk.sources import read_report
 
     previous = read_report(args.previous) if args.previous else None
-    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    disabled = _disabled(args)
     results, worst = [], EXIT_OK
     for name in args.files:
         try:
@@ -144,7 +149,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     formats = parse_formats(args.to)
     report = read_report(args.input)
     previous = read_report(args.previous) if args.previous else None
-    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    disabled = _disabled(args)
     if args.generate:
         from xxgk.narrative import regenerate
 
@@ -207,7 +212,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
 
-    disabled = [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
+    disabled = _disabled(args)
     files = expand_inputs(args.files)
     audits, worst, many = [], EXIT_OK, len(files) > 1
     for n, name in enumerate(files, 1):
