@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import cache
 
 from xxgk.importer.doc import ROW, Document, Item
 from xxgk.importer.labels import (
@@ -26,7 +27,7 @@ from xxgk.importer.labels import (
     variant_kinds,
 )
 from xxgk.report import CellNote
-from xxgk.spec import Axis, Format, Table
+from xxgk.spec import Axis, Format, Table, available_versions, load_format
 from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD, Value, normalise
 
 _PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -219,6 +220,20 @@ def locate(doc: Document) -> Regions:
     return Regions(rows, start, end, wraps, suspect, trailing_padding(rows))
 
 
+@cache
+def _t2_distinctive_labels() -> dict[str, list[str]]:
+    """Per format, the 表二 column and row labels no other format has, even inside a longer label
+    ("处理决定数量" is not distinctive: it stands inside 2021's "本年处理决定数量")."""
+    def labels(f: Format) -> list[str]:
+        return list(dict.fromkeys(a.label for b in f.tables["t2"].blocks for a in (*b.columns, *b.rows)))
+
+    every = {v: labels(load_format(v)) for v in available_versions()}
+    return {
+        v: [w for w in mine if not any(canon(w) in canon(o) for ov, theirs in every.items() if ov != v for o in theirs)]
+        for v, mine in every.items()
+    }
+
+
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
     """("2021" or "2019", the reason in Chinese) from the tables' own shape."""
     t3 = canon("".join(r.own for r in regions.t3_rows()))
@@ -227,10 +242,11 @@ def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[st
     if "其他处理" in t3:
         return "2019", "表三（六）其他处理只有一行（23 行），为国办公开办函〔2019〕60号试行格式"
     everything = canon("".join(it.text for it in doc.items if it.kind == ROW))
-    if any(w in everything for w in ("本年新制作数量", "上一年项目数量", "政府集中采购", "采购项目数量")):
-        return "2019", "表二的栏目（本年新制作数量、上一年项目数量等）为国办公开办函〔2019〕60号试行格式"
-    if any(w in everything for w in ("本年制发件数", "现行有效件数", "本年处理决定数量")):
-        return "2021", "表二的栏目（本年制发件数等）为国办公开办函〔2021〕30号格式"
+    for version, labels in _t2_distinctive_labels().items():
+        found = [w for w in labels if canon(w) in everything]
+        if found:
+            fmt = load_format(version)
+            return version, f"表二的栏目（{'、'.join(found[:2])}等）为{fmt.source}格式"
     if year is not None and year <= 2020:
         return "2019", f"表格未能确定格式；按报告年度 {year} 年采用 2019 年试行格式"
     return "2021", "表格未能确定格式；按报告年度采用现行（2021）格式"
