@@ -411,7 +411,7 @@ def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if collected is None:
         return
     flat = P.compact(_s6_text(ctx))
-    label = "“六、其他需要报告的事项”"
+    label = f"“{ctx.fmt.heading('s6')}”"
     if collected > 0 and P.FEE_NONE.search(flat) and "处理费" in flat:
         yield ctx.finding(rule, where="zero", cells=["s6.fees", "fees.collected"], left=0, right=collected,
                           text_label=label, reason=f"正文说未收取信息处理费，但填写的实际收取金额为 {format_value(collected)} 元。")
@@ -427,7 +427,7 @@ def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def text_required(rule: Rule, ctx: Context) -> Iterator[Finding]:
     keys = [k for k in rule.params["texts"] if k in ctx.fmt.texts]
     if keys and not any((ctx.report.texts.get(k) or "").strip() for k in keys):
-        yield ctx.finding(rule, where=keys[0], cells=keys)
+        yield ctx.finding(rule, where=keys[0], cells=keys, heading=ctx.fmt.heading(ctx.fmt.texts[keys[0]].section))
 
 
 @check("text_recommended")
@@ -449,11 +449,11 @@ def fee_statement(rule: Rule, ctx: Context) -> Iterator[Finding]:
     states = bool(P.FEE_NONE.search(text) or P.fee_amounts(text) or "收费通知" in text)
     if level == "missing" and not mentions:
         yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
-            "“六、其他需要报告的事项”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"
+            f"“{ctx.fmt.heading('s6')}”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"
             "发出收费通知的件数和金额以及实际收取的金额（未收取也应写明）。"))
     elif level == "policy_only" and mentions and not states:
         yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
-            "“六、其他需要报告的事项”只提到信息处理费的管理办法，没有写本年度实际收费情况"
+            f"“{ctx.fmt.heading('s6')}”只提到信息处理费的管理办法，没有写本年度实际收费情况"
             "（如“本年度未收取信息处理费”或收取金额）。"))
 
 
