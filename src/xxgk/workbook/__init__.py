@@ -12,39 +12,15 @@ Public API (used by the CLI, the add-in and the exporters):
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from xxgk.report import Report
-
-
-def build_workbook(
-    report: Report | None = None,
-    *,
-    year: int | None = None,
-    agency: str = "",
-    previous: Report | None = None,
-) -> bytes:
-    """The .xlsx bytes of the workbook (blank, or filled from ``report``)."""
-    from xxgk.workbook.builder import build_workbook as build
-
-    return build(report, year=year, agency=agency, previous=previous)
-
-
-def write_workbook(
-    path: str | Path,
-    report: Report | None = None,
-    *,
-    year: int | None = None,
-    agency: str = "",
-    previous: Report | None = None,
-    overwrite: bool = False,
-) -> Path:
-    """Build the workbook and write it atomically to ``path`` (never over an existing file
-    unless ``overwrite``)."""
-    from xxgk.fileio import write_atomic
-
-    data = build_workbook(report, year=year, agency=agency, previous=previous)
-    return write_atomic(Path(path), data, overwrite=overwrite)
-
+from typing import Any
 
 __all__ = ["build_workbook", "write_workbook"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that importing xxgk.workbook.reader (the add-in's path) does not load the builder.
+    if name in __all__:
+        from xxgk.workbook import builder
+
+        return getattr(builder, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

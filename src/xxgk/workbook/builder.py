@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -29,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from xxgk import __version__, layout
 from xxgk.errors import InputError
+from xxgk.fileio import write_atomic
 from xxgk.layout import Address, column_letter
 from xxgk.report import Report
 from xxgk.spec import AMOUNT, COUNT, SIGNED, TEXT, YUAN, Format, format_for_year, load_format
@@ -587,6 +589,21 @@ class _Builder:
                 _portrait(ws)
             if title == layout.SECTION_SHEETS[self.fmt.tables["t4"].section]:
                 ws.page_setup.orientation = "landscape"
+
+
+def write_workbook(
+    path: str | Path,
+    report: Report | None = None,
+    *,
+    year: int | None = None,
+    agency: str = "",
+    previous: Report | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Build the workbook and write it atomically to ``path`` (never over an existing file
+    unless ``overwrite``)."""
+    data = build_workbook(report, year=year, agency=agency, previous=previous)
+    return write_atomic(Path(path), data, overwrite=overwrite)
 
 
 def _portrait(ws: Worksheet) -> None:
