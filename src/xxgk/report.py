@@ -84,9 +84,6 @@ class Report:
             return self.facts[key]
         return self.texts.get(key)
 
-    def notes_for(self, key: str) -> list[CellNote]:
-        return [n for n in self.notes if n.key == key]
-
     # ------------------------------------------------------------------ JSON form
     def to_dict(self) -> dict[str, Any]:
         fmt = self.spec

@@ -29,10 +29,6 @@ class GridCell:
     key: str = ""  # the cell key of a data cell
     scope: str = ""  # col / colgroup / row / rowgroup for header cells
 
-    @property
-    def is_header(self) -> bool:
-        return self.kind in (HEADER, ROW_HEADER, TITLE)
-
 
 @dataclass
 class Grid:
@@ -45,9 +41,6 @@ class Grid:
 
     def cells(self) -> list[GridCell]:
         return [c for row in self.rows for c in row]
-
-    def data_cells(self) -> list[GridCell]:
-        return [c for c in self.cells() if c.kind == DATA]
 
 
 def _value(report: Report, key: str) -> str:
