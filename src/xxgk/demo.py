@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xxgk.examples import load_example
-from xxgk.export import FORMAT_NAMES, FORMATS, _outdir, default_stem, export
+from xxgk.export import FORMAT_NAMES, FORMATS, default_stem, export, output_folder
 from xxgk.fileio import free_name, write_atomic
 from xxgk.findings_report import render_text, verdict
 from xxgk.narrative import generated_keys, regenerate
@@ -28,7 +28,7 @@ def run(outdir: str | Path = DEFAULT_DIR, echo: Callable[[str], None] = print) -
     from xxgk.workbook import build_workbook
     from xxgk.workbook.reader import read_workbook
 
-    folder = _outdir(outdir)
+    folder = output_folder(outdir)
     example = load_example()
     for key in generated_keys(example.spec):
         example.texts[key] = ""

@@ -80,7 +80,7 @@ def default_stem(report: Report) -> str:
     return f"{agency}{report.year}年政府信息公开工作年度报告"
 
 
-def _outdir(outdir: str | Path) -> Path:
+def output_folder(outdir: str | Path) -> Path:
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"导出位置 {folder} 是一个文件，不是文件夹。请指定一个文件夹（-o 文件夹）。")
@@ -121,7 +121,7 @@ def export(
             + render_text(found, report, limit=0),
             found,
         )
-    folder = _outdir(outdir)
+    folder = output_folder(outdir)
     render = renderers()
     # Render everything before writing anything: a rendering failure leaves no partial set.
     payloads = {fmt: render[fmt](report) for fmt in wanted}
