@@ -1,0 +1,146 @@
+"""The corpus of real published reports: where its files are, what the manifest says of each,
+what a person found in each by hand (tests/corpus/expected/<file stem>.toml), and how an audit
+compares with that. Shared by tests/test_corpus.py and bench/bench_corpus.py.
+
+The report files themselves are not in this repository (they are other people's publications):
+they live in the folder named by XXGK_CORPUS, else in ../shared/corpus beside the checkout.
+Only our own work is here: the manifest (provenance and sha256 of every file) and the expected
+results, typed from each document by hand, never copied from the tool's output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from xxgk.errors import InputError
+
+HERE = Path(__file__).resolve().parent / "corpus"
+MANIFEST = HERE / "manifest.toml"
+EXPECTED = HERE / "expected"
+ENV = "XXGK_CORPUS"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+# What the audit says of a file, as the expected files spell it.
+CLEAN, ERRORS, REFUSED = "未发现错误", "有错误", "拒绝读取"
+VERDICTS = (CLEAN, ERRORS, REFUSED)
+
+
+def corpus_dir() -> Path | None:
+    """The folder holding the report files, or None when neither place exists."""
+    named = os.environ.get(ENV)
+    if named:
+        path = Path(named)
+        return path if path.is_dir() else None
+    return SHARED if SHARED.is_dir() else None
+
+
+def missing_reason() -> str:
+    return (f"语料库文件夹不存在：请设置环境变量 {ENV}，或把文件放到 {SHARED}。"
+            f" / Corpus folder not found: set {ENV} or place the files in {SHARED}.")
+
+
+@dataclass
+class Expected:
+    """What a person found in one report by hand."""
+
+    file: str
+    verdict: str
+    defects: list[str] = field(default_factory=list)  # rule ids of the report's real defects
+    accepted: list[str] = field(default_factory=list)  # other 错误 rules that are right to raise
+    figures: dict[str, Decimal] = field(default_factory=dict)  # cell key -> value, typed by hand
+    present: dict[str, int] = field(default_factory=dict)  # figures printed per table
+    refusal: list[str] = field(default_factory=list)  # words the refusal must contain
+    gap: str = ""  # a known reader gap: the comparison is expected to fail, for this reason
+    gap_class: str = ""
+    note: str = ""
+
+    @property
+    def cells_present(self) -> int:
+        return sum(self.present.values())
+
+
+def load_manifest() -> list[dict[str, Any]]:
+    return tomllib.loads(MANIFEST.read_text(encoding="utf-8"))["report"]
+
+
+def load_expected(file: str) -> Expected:
+    path = EXPECTED / (Path(file).stem + ".toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    gap = data.get("known_gap", {})
+    return Expected(
+        file=data["file"],
+        verdict=data["verdict"],
+        defects=list(data.get("defects", [])),
+        accepted=list(data.get("accepted", [])),
+        figures={k: Decimal(str(v)) for k, v in data.get("figures", {}).items()},
+        present=dict(data.get("present", {})),
+        refusal=list(data.get("refusal", {}).get("contains", [])),
+        gap=gap.get("reason", ""),
+        gap_class=gap.get("class", ""),
+        note=data.get("note", ""),
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Outcome:
+    """An audit of one corpus file set against its expected file."""
+
+    verdict: str
+    refusal: str = ""  # the Chinese message, when refused
+    rules: set[str] = field(default_factory=set)  # every rule that fired
+    error_rules: set[str] = field(default_factory=set)
+    cells_read: int = 0
+    figures: dict[str, Any] = field(default_factory=dict)  # key -> what the reader got
+
+    def problems(self, exp: Expected) -> list[str]:
+        """Every way this outcome differs from what was found by hand (empty: it agrees)."""
+        out: list[str] = []
+        if self.verdict != exp.verdict:
+            out.append(f"verdict {self.verdict} != expected {exp.verdict}"
+                       + (f" ({self.refusal})" if self.refusal else ""))
+        if exp.verdict == REFUSED:
+            out += [f"refusal lacks {w!r}: {self.refusal}" for w in exp.refusal if w not in self.refusal]
+            return out
+        out += [f"missed defect {r}" for r in self.missed(exp)]
+        out += [f"false 错误 {r}" for r in sorted(self.false_errors(exp))]
+        for key, want in exp.figures.items():
+            got = self.figures.get(key)
+            if got is None or Decimal(str(got)) != want:
+                out.append(f"figure {key}: read {got}, printed {want}")
+        return out
+
+    def missed(self, exp: Expected) -> list[str]:
+        return [r for r in exp.defects if r not in self.rules]
+
+    def false_errors(self, exp: Expected) -> set[str]:
+        return self.error_rules - set(exp.defects) - set(exp.accepted)
+
+
+def audit_outcome(path: Path, exp: Expected) -> Outcome:
+    """Run the audit ``xxgk audit`` runs (import + every rule), in-process."""
+    from xxgk.importer.audit import audit_file
+
+    try:
+        audit = audit_file(path)
+    except InputError as exc:
+        return Outcome(verdict=REFUSED, refusal=str(exc))
+    assert audit.result is not None
+    cells = audit.result.report.cells
+    return Outcome(
+        verdict=ERRORS if audit.errors else CLEAN,
+        rules={f.rule for f in audit.findings},
+        error_rules={f.rule for f in audit.findings if f.is_error},
+        cells_read=audit.result.cells_read,
+        figures={k: cells.get(k) for k in exp.figures},
+    )
