@@ -57,6 +57,7 @@ class Expected:
     figures: dict[str, Decimal] = field(default_factory=dict)  # cell key -> value, typed by hand
     present: dict[str, int] = field(default_factory=dict)  # figures printed per table
     refusal: list[str] = field(default_factory=list)  # words the refusal must contain
+    refusal_lacks: list[str] = field(default_factory=list)  # words of a false reason it must not
     gap: str = ""  # a known reader gap: the comparison is expected to fail, for this reason
     gap_class: str = ""
     note: str = ""
@@ -82,6 +83,7 @@ def load_expected(file: str) -> Expected:
         figures={k: Decimal(str(v)) for k, v in data.get("figures", {}).items()},
         present=dict(data.get("present", {})),
         refusal=list(data.get("refusal", {}).get("contains", [])),
+        refusal_lacks=list(data.get("refusal", {}).get("lacks", [])),
         gap=gap.get("reason", ""),
         gap_class=gap.get("class", ""),
         note=data.get("note", ""),
@@ -111,6 +113,7 @@ class Outcome:
                        + (f" ({self.refusal})" if self.refusal else ""))
         if exp.verdict == REFUSED:
             out += [f"refusal lacks {w!r}: {self.refusal}" for w in exp.refusal if w not in self.refusal]
+            out += [f"refusal says {w!r}: {self.refusal}" for w in exp.refusal_lacks if w in self.refusal]
             return out
         out += [f"missed defect {r}" for r in self.missed(exp)]
         out += [f"false 错误 {r}" for r in sorted(self.false_errors(exp))]
