@@ -39,7 +39,7 @@ def main() -> int:
     if folder is None:
         print(missing_reason())
         return 0
-    totals = dict(read=0, refused=0, refused_ok=0, cells=0, present=0, false=0, missed=0, agree=0)
+    totals = dict(read=0, refused=0, refused_ok=0, refused_true=0, cells=0, present=0, false=0, missed=0, agree=0)
     ratios = []
     print(f"{'report':34} {'verdict':8} {'cells':>9} {'false':>5} {'missed':>6} {'x bytes':>8}  gap")
     for entry in load_manifest():
@@ -51,6 +51,7 @@ def main() -> int:
         if out.verdict == REFUSED:
             totals["refused"] += 1
             totals["refused_ok"] += exp.verdict == REFUSED
+            totals["refused_true"] += exp.verdict == REFUSED and not problems
         else:
             totals["read"] += 1
         false = len(out.false_errors(exp)) if out.verdict != REFUSED else 0
@@ -73,7 +74,8 @@ def main() -> int:
     share = totals["cells"] / totals["present"] if totals["present"] else 0.0
     print()
     print(f"reports: {n}; read {totals['read']}, refused {totals['refused']} "
-          f"({totals['refused_ok']} of them refusals the expected file asks for); agreeing fully: {totals['agree']}")
+          f"({totals['refused_ok']} of them refusals the expected file asks for, "
+          f"{totals['refused_true']} with the true reason); agreeing fully: {totals['agree']}")
     print(f"cells read / present: {totals['cells']} / {totals['present']} = {share:.1%}")
     print(f"false 错误 (rules not in the expected file): {totals['false']}; missed defects: {totals['missed']}")
     ratios.sort()
