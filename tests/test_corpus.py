@@ -10,14 +10,19 @@ gap: when the gap is closed the test says so and the mark must go.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from corpus_data import (
+    CLEAN,
+    ERRORS,
     EXPECTED,
     REFUSED,
     VERDICTS,
+    Expected,
+    Outcome,
     audit_outcome,
     corpus_dir,
     load_expected,
@@ -59,6 +64,26 @@ def test_manifest_and_expected_files_agree() -> None:
         else:
             # At least one hand-checked figure per table found in the file.
             assert {k.split(".")[0] for k in exp.figures} >= set(exp.present), exp.file
+
+
+def test_comparison_names_every_difference() -> None:
+    """The comparison itself, without the corpus: each way an audit can disagree is reported."""
+    exp = Expected(file="x.txt", verdict=ERRORS, defects=["T4-GROUP-SUM", "CELL-BLANK|CELL-UNREAD"],
+                   accepted=["FORM-S6-FEE"], figures={"t3.new.total": Decimal(21)})
+    agrees = Outcome(verdict=ERRORS, rules={"T4-GROUP-SUM", "CELL-UNREAD", "FORM-S6-FEE"},
+                     error_rules={"T4-GROUP-SUM", "CELL-UNREAD", "FORM-S6-FEE"}, figures={"t3.new.total": 21})
+    assert agrees.problems(exp) == []
+    wrong = Outcome(verdict=CLEAN, rules={"T3-IDENTITY"}, error_rules={"T3-IDENTITY"}, figures={"t3.new.total": 12})
+    assert wrong.problems(exp) == [
+        "verdict 未发现错误 != expected 有错误",
+        "missed defect T4-GROUP-SUM",
+        "missed defect CELL-BLANK|CELL-UNREAD",
+        "false 错误 T3-IDENTITY",
+        "figure t3.new.total: read 12, printed 21",
+    ]
+    refusal = Expected(file="y.txt", verdict=REFUSED, refusal=["连在一起"], refusal_lacks=["看起来不是"])
+    assert Outcome(verdict=REFUSED, refusal="表格的数字连在一起，请改用 .html").problems(refusal) == []
+    assert len(Outcome(verdict=REFUSED, refusal="看起来不是年报").problems(refusal)) == 2
 
 
 @pytest.mark.parametrize(("entry", "exp"), _params())
