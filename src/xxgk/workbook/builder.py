@@ -61,6 +61,7 @@ META_LABELS = {
     "disabled_rules": "停用的校验规则（逗号分隔）",
 }
 PREVIOUS_HEAD = ("year", "agency", "format")
+MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit
 
 _KIND_PROMPTS = {
     COUNT: ("请填写件数", "填写 0 或正整数。没有数据请填 0，不要留空，也不要填“无”“/”或带单位的文字。",
@@ -98,7 +99,33 @@ def build_workbook(
     else:
         fmt = format_for_year(year) if year is not None else load_format()
     wb = _Builder(fmt, report, year, agency, previous).build()
+    _refuse_long_texts(wb, fmt, report, agency, previous)
     return _save(wb)
+
+
+def _refuse_long_texts(wb: Workbook, fmt: Format, report: Report | None, agency: str,
+                       previous: Report | None) -> None:
+    """Refuse a text longer than an Excel cell holds. openpyxl cuts it silently and Excel would
+    "repair" a longer one, so without this the end of a text would be lost without a word."""
+    texts: list[tuple[str, str, str, Any]] = [("cover", "agency", "填报单位名称", agency)]
+    for kind, rep, what in (("value", report, ""), ("draft", report, "自动生成的草稿"),
+                            ("previous", previous, "上年报告的")):
+        if rep is None:
+            continue
+        values = rep.drafts if kind == "draft" else {**rep.facts, **rep.texts}
+        for key, value in values.items():
+            label = fmt.texts[key].label if key in fmt.texts else (
+                fmt.facts[key].label if key in fmt.facts else key)
+            texts.append((kind, key, f"{what}“{label}”", value))
+        if kind == "previous":
+            texts.append((kind, "agency", "上年报告的填报单位名称", rep.agency))
+    for kind, key, name, value in texts:
+        if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+            dn = wb.defined_names.get(name_for(key, kind))
+            where = f"（{dn.attr_text.replace('$', '').replace(chr(39), '')}）" if dn is not None else ""
+            raise InputError(
+                f"{name}{where}有 {len(value)} 个字符，超过 Excel 单元格最多 {MAX_CELL_TEXT} 个字符的上限"
+                f"（Excel 会截断文字并提示修复文件）。请把这段文字缩短到 {MAX_CELL_TEXT} 个字符以内后再生成工作簿。")
 
 
 class _Builder:
@@ -367,7 +394,8 @@ class _Builder:
                 flag = layout.flag_address(sheet, row, col_n)
                 formula = f'LEN({F.quote(layout.FLAGS)}!{flag.cell})>0'
                 self.ws[sheet].conditional_formatting.add(
-                    rng, FormulaRule(formula=[formula], fill=S.FLAG_FILL, stopIfTrue=False))
+                    rng, FormulaRule(formula=[formula], fill=S.FLAG_FILL, font=S.FLAG_FONT,
+                                      stopIfTrue=False))
 
     # ------------------------------------------------------------------ live checks
     def _checks(self) -> None:
@@ -568,6 +596,7 @@ class _Builder:
             p.password = PASSWORD
             p.formatColumns = False  # allowed: widen a column, heighten a row for long text
             p.formatRows = False
+            p.objects = p.scenarios = True  # locked, as Excel's own "protect sheet" leaves them
         self.wb.security = WorkbookProtection(workbookPassword=PASSWORD, lockStructure=True)
         t3sheet = layout.SECTION_SHEETS[self.fmt.tables["t3"].section]
         for title in layout.INPUT_SHEETS:
@@ -579,7 +608,8 @@ class _Builder:
                 ws.page_setup.fitToWidth = 1
                 ws.page_setup.fitToHeight = 0
                 places = layout.check_addresses(self.v)
-                last_row = max(a.row for a in places.values() if a.sheet == title)
+                # Down to the note under the table, so the note prints too.
+                last_row = max(a.row for a in (*places.values(), *self.at.values()) if a.sheet == title)
                 last_col = max(a.column for a in places.values() if a.sheet == title)
                 ws.print_area = f"A1:{column_letter(last_col)}{last_row}"
                 ws.page_margins.left = ws.page_margins.right = 0.4
