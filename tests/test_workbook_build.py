@@ -376,3 +376,50 @@ def test_a_text_over_excels_cell_limit_is_refused(example, where):
     example.drafts.pop("s5.text", None)
     example.agency = "某局"
     assert build_workbook(example)
+
+
+# ---------------------------------------------------------------------- cached formula results
+def _formula_cells(xlsx: bytes):
+    """(sheet, cell, formula, cached value) of every formula cell, read as a previewer does."""
+    formulas = load_workbook(io.BytesIO(xlsx))
+    cached = load_workbook(io.BytesIO(xlsx), data_only=True)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    yield ws.title, c.coordinate, c.value, cached[ws.title][c.coordinate].value
+
+
+@pytest.mark.parametrize("which", ["template", "prefilled", "format-2019"])
+def test_every_formula_stores_its_result(which):
+    """Phone and mail previewers show a formula's stored result, not a recalculation: every
+    formula carries one, and the totals are the sums of their parts."""
+    import zipfile
+
+    from lxml import etree
+
+    from written import workbooks
+
+    data = workbooks()[which]
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    stored = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for part in (n for n in z.namelist() if n.startswith("xl/worksheets/")):
+            for c in etree.fromstring(z.read(part)).iter(f"{m}c"):
+                if c.find(f"{m}f") is not None:
+                    v = c.find(f"{m}v")
+                    # an empty <v> is a stored result only for text (the checks' "" when fine)
+                    assert v is not None and (v.text or c.get("t") == "str"), (part, c.get("r"))
+                    stored += 1
+    cells = list(_formula_cells(data))
+    assert stored == len(cells) > 50
+    if which == "prefilled":
+        from xxgk.examples import load_example
+
+        ex = load_example()
+        got = {(s, c): v for s, c, _, v in cells}
+        for key, cell in FMT.cells.items():
+            if cell.total_of:
+                assert got[(AT[key].sheet, AT[key].cell)] == ex.cells[key], key
+        status = got[(layout.COVER, layout.COVER_CELLS["status"].cell)]
+        assert status == "勾稽关系全部平衡；表格已全部填写"

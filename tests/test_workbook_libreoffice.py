@@ -43,11 +43,16 @@ def runs(tmp_path_factory):
     broken = huaian_2024()
     broken.cells["t3.forward.commercial"] += 2  # 一+二 ≠ 三+四 in the 商业企业 column
     broken.cells["t3.forward.total"] += 2
+    blanks = load_example()
+    blanks.cells["t3.new.natural"] = blanks.cells["t4.review.upheld"] = None  # 未填写
+    blanks.cells["t3.new.total"] = blanks.cells["t4.review.total"] = None  # as a reader sees them
     write_workbook(src / "example.xlsx", example)
     write_workbook(src / "broken.xlsx", broken)
+    write_workbook(src / "blanks.xlsx", blanks)
     return {
         "example": (example, soffice_convert(src / "example.xlsx", XLSX, out)),
         "broken": (broken, soffice_convert(src / "broken.xlsx", XLSX, out)),
+        "blanks": (blanks, soffice_convert(src / "blanks.xlsx", XLSX, out)),
     }
 
 
@@ -130,3 +135,34 @@ def test_report_read_back_equals_the_report_written(runs):
     example, path = runs["example"]
     assert read_workbook(path) == example
     assert isinstance(example, Report)
+
+
+@pytest.mark.parametrize("which", ["example", "broken", "blanks"])
+def test_stored_results_equal_libreoffices_recalculation(runs, which):
+    """The results we store beside the formulas (for previewers that never recalculate) are
+    what a spreadsheet computes: every formula cell, totals, checks and cover status."""
+    import io
+
+    from xxgk.workbook import build_workbook
+
+    report, path = runs[which]
+    ours = build_workbook(report)
+    formulas = load_workbook(io.BytesIO(ours))
+    stored = load_workbook(io.BytesIO(ours), data_only=True)
+    computed = values(path)
+    n = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                mine = stored[ws.title][c.coordinate].value
+                lo = computed[ws.title][c.coordinate].value
+                # an empty text result reads back as None from either file
+                assert (mine if mine != "" else None) == (lo if lo != "" else None), (ws.title, c.coordinate)
+                n += 1
+    assert n > 50
+    if which == "blanks":
+        cover = stored[layout.COVER]
+        assert cover[layout.COVER_CELLS["blank"].cell].value == 2
+        assert cover[layout.COVER_CELLS["status"].cell].value.endswith("2 个表格单元格未填写")
