@@ -166,3 +166,21 @@ def test_stored_results_equal_libreoffices_recalculation(runs, which):
         cover = stored[layout.COVER]
         assert cover[layout.COVER_CELLS["blank"].cell].value == 2
         assert cover[layout.COVER_CELLS["status"].cell].value.endswith("2 个表格单元格未填写")
+
+
+def test_table3_prints_with_its_note(tmp_path):
+    """Printed by a real engine, the 表三 page ends with the note row (its label and text)."""
+    import subprocess
+
+    from xxgk.examples import load_example
+
+    report = load_example()
+    report.texts["s3.note"] = "表三说明文字样例"
+    book = write_workbook(tmp_path / "t3.xlsx", report)
+    pdf = soffice_convert(book, "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    caption = FMT.tables["t3"].caption
+    page = next(p for p in text.split("\f") if caption in p)
+    assert "本列勾稽关系核对" in page
+    assert "表三说明文字样例" in page, "the note row does not print"
