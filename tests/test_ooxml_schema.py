@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from written import workbooks
+from written import demo_outputs, workbooks
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 XSD = SHARED / "ref" / "ooxml-xsd"
@@ -251,15 +251,6 @@ def validate_package(data: bytes) -> tuple[list[str], dict[str, str]]:
 
 
 # ---------------------------------------------------------------------- what we write
-@pytest.fixture(scope="module")
-def demo_outputs(tmp_path_factory) -> dict[str, bytes]:
-    from xxgk import demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    paths = demo.run(folder, echo=lambda _line: None)
-    return {p.suffix: p.read_bytes() for p in paths if p.suffix in (".xlsx", ".docx")}
-
-
 @pytest.mark.parametrize("which", ["template", "new", "prefilled", "format-2019"])
 def test_workbooks_are_schema_valid(which):
     errors, skipped = validate_package(workbooks()[which])
@@ -268,8 +259,8 @@ def test_workbooks_are_schema_valid(which):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
-def test_demo_outputs_are_schema_valid(demo_outputs, suffix):
-    errors, skipped = validate_package(demo_outputs[suffix])
+def test_demo_outputs_are_schema_valid(suffix):
+    errors, skipped = validate_package(demo_outputs()[suffix])
     assert not errors, "\n".join(errors[:20])
     expected = {".xlsx": set(), ".docx": {"docProps/thumbnail.jpeg",
                                           "word/settings.xml: " + next(iter(NO_SCHEMA))}}
