@@ -94,34 +94,31 @@ def _needs_schemas() -> None:
         pytest.fail(f"the OOXML schemas are missing: expected {XSD} (shared/ beside the clone, as CI lays it)")
 
 
-@cache
-def _stand_ins() -> Path:
-    import tempfile
+_STAND_INS = {"xxgk-stand-in:xml.xsd": _XML_XSD, "xxgk-stand-in:dc.xsd": _DC_XSD,
+              "xxgk-stand-in:dcterms.xsd": _DCTERMS_XSD}
+_STAND_IN_FOR = {XML_NS: "xxgk-stand-in:xml.xsd", "http://purl.org/dc/elements/1.1/": "xxgk-stand-in:dc.xsd",
+                 "http://purl.org/dc/terms/": "xxgk-stand-in:dcterms.xsd"}
 
-    folder = Path(tempfile.mkdtemp(prefix="xxgk-xsd-"))
-    for name, text in (("xml.xsd", _XML_XSD), ("dc.xsd", _DC_XSD), ("dcterms.xsd", _DCTERMS_XSD)):
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+
+class _StandIns(etree.Resolver):
+    def resolve(self, url, pubid, context):
+        return self.resolve_string(_STAND_INS[url], context) if url in _STAND_INS else None
 
 
 @cache
 def schema(name: str) -> etree.XMLSchema:
     """The schema ``name`` (relative to XSD), with the fixes the folder's README describes."""
     _needs_schemas()
-    path = XSD / name
-    doc = etree.parse(str(path))
+    parser = etree.XMLParser()
+    parser.resolvers.add(_StandIns())
+    doc = etree.parse(str(XSD / name), parser)  # relative imports resolve beside the file
     root = doc.getroot()
-    xs = "{http://www.w3.org/2001/XMLSchema}"
-    here = _stand_ins()
-    where = {XML_NS: here / "xml.xsd", "http://purl.org/dc/elements/1.1/": here / "dc.xsd",
-             "http://purl.org/dc/terms/": here / "dcterms.xsd"}
-    for imp in root.findall(f"{xs}import"):
-        ns = imp.get("namespace")
-        if ns in where:
-            imp.set("schemaLocation", where[ns].as_uri())
+    for imp in root.findall(f"{XS}import"):
+        if imp.get("namespace") in _STAND_IN_FOR:
+            imp.set("schemaLocation", _STAND_IN_FOR[imp.get("namespace")])
     if name.lower().startswith("customui"):
         _dedupe_attribute_uses(root)
-    return etree.XMLSchema(etree.fromstring(etree.tostring(doc), base_url=path.as_uri()))
+    return etree.XMLSchema(doc)
 
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
