@@ -691,7 +691,8 @@ def _save(wb: Workbook, results: dict[Address, Any]) -> bytes:
     parts = {f"xl/worksheets/sheet{i}.xml": ws.title for i, ws in enumerate(wb.worksheets, 1)}
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        assert set(parts) <= set(src.namelist()), "openpyxl changed how it names sheet parts"
+        if not set(parts) <= set(src.namelist()):
+            raise AssertionError("openpyxl changed how it names sheet parts")
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
