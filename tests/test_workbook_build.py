@@ -15,6 +15,7 @@ from oracle import official_labels
 from xxgk import layout
 from xxgk.spec import COUNT, load_format
 from xxgk.workbook import build_workbook, write_workbook
+from xxgk.workbook import styles as S
 from xxgk.workbook.builder import PASSWORD, WRITABLE_SHEETS
 from xxgk.workbook.formulas import live_checks
 from xxgk.workbook.names import key_for, name_for
@@ -293,3 +294,132 @@ def test_text_starting_with_equals_stays_text(example):
     wb = load_workbook(io.BytesIO(build_workbook(example)))
     a = AT["s5.text"]
     assert wb[a.sheet][a.cell].value == "=1+1 不是公式" and wb[a.sheet][a.cell].data_type == "s"
+
+
+# ---------------------------------------------------------------------- what Excel shows
+def _dxfs(xlsx: bytes) -> list:
+    import zipfile
+
+    from lxml import etree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        root = etree.fromstring(z.read("xl/styles.xml"))
+    return root.findall("m:dxfs/m:dxf", ns), ns
+
+
+@pytest.mark.parametrize("which", ["template", "new", "prefilled", "demo", "format-2019"])
+def test_conditional_fills_show_in_excel(which):
+    """Excel takes a conditional format's solid fill from bgColor, LibreOffice from fgColor: a
+    dxf fill with fgColor only is invisible in Excel. The flag style must change the font too."""
+    from written import workbooks
+
+    dxfs, ns = _dxfs(workbooks()[which])
+    assert dxfs
+    fills = 0
+    for i, dxf in enumerate(dxfs):
+        for pf in dxf.findall("m:fill/m:patternFill", ns):
+            if pf.get("patternType", "solid") == "solid":
+                fg, bg = pf.find("m:fgColor", ns), pf.find("m:bgColor", ns)
+                assert bg is not None, f"dxf {i}: solid fill without bgColor"
+                assert fg is None or fg.attrib == bg.attrib, f"dxf {i}: fgColor and bgColor differ"
+                fills += 1
+    assert fills >= 2  # the red 不平衡 and the orange flag
+    flag_rgb = "00" + S.FLAG_FILL.fgColor.rgb[-6:]
+    flag = [d for d in dxfs if d.find(f"m:fill/m:patternFill/m:bgColor[@rgb='{flag_rgb}']", ns) is not None]
+    assert len(flag) == 1, "the orange flag style"
+    font = flag[0].find("m:font", ns)
+    assert font is not None, "the flag style has no font part: a flagged cell shows nothing in Excel"
+    assert font.find("m:b", ns) is not None and font.find("m:color", ns) is not None
+
+
+def test_table3_print_area_includes_the_note(wb):
+    note = AT["s3.note"]
+    ws = wb[note.sheet]
+    ref = ws.print_area
+    last_row = int(re.findall(r"\$(\d+)$", ref.split(":")[-1])[0])
+    assert last_row >= note.row, f"print area {ref} stops above the note row {note.row}"
+
+
+def test_sheet_protection_forbids_objects_and_scenarios_like_excel(wb):
+    for ws in wb.worksheets:
+        if ws.protection.sheet:
+            assert ws.protection.objects and ws.protection.scenarios, ws.title
+
+
+@pytest.mark.parametrize("where", ["text", "draft", "previous", "agency"])
+def test_a_text_over_excels_cell_limit_is_refused(example, where):
+    """Excel cells hold at most 32,767 characters; a longer one makes Excel repair the file."""
+    from xxgk.errors import InputError
+    from xxgk.examples import load_example
+
+    long = "长" * 32768
+    previous = None
+    if where == "text":
+        example.texts["s5.text"] = long
+    elif where == "draft":
+        example.drafts["s5.text"] = long
+    elif where == "previous":
+        previous = load_example()
+        previous.texts["s5.text"] = long
+    else:
+        example.agency = long
+    with pytest.raises(InputError) as err:
+        build_workbook(example, previous=previous)
+    msg = err.value.message
+    assert "32767" in msg and "32768" in msg
+    if where != "agency":
+        assert FMT.texts["s5.text"].label in msg
+    if where == "text":
+        assert f"{AT['s5.text'].sheet}!{AT['s5.text'].cell}" in msg
+    example.texts["s5.text"] = "长" * 32767  # the limit itself is fine
+    example.drafts.pop("s5.text", None)
+    example.agency = "某局"
+    assert build_workbook(example)
+
+
+# ---------------------------------------------------------------------- cached formula results
+def _formula_cells(xlsx: bytes):
+    """(sheet, cell, formula, cached value) of every formula cell, read as a previewer does."""
+    formulas = load_workbook(io.BytesIO(xlsx))
+    cached = load_workbook(io.BytesIO(xlsx), data_only=True)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    yield ws.title, c.coordinate, c.value, cached[ws.title][c.coordinate].value
+
+
+@pytest.mark.parametrize("which", ["template", "prefilled", "format-2019"])
+def test_every_formula_stores_its_result(which):
+    """Phone and mail previewers show a formula's stored result, not a recalculation: every
+    formula carries one, and the totals are the sums of their parts."""
+    import zipfile
+
+    from lxml import etree
+
+    from written import workbooks
+
+    data = workbooks()[which]
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    stored = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for part in (n for n in z.namelist() if n.startswith("xl/worksheets/")):
+            for c in etree.fromstring(z.read(part)).iter(f"{m}c"):
+                if c.find(f"{m}f") is not None:
+                    v = c.find(f"{m}v")
+                    # an empty <v> is a stored result only for text (the checks' "" when fine)
+                    assert v is not None and (v.text or c.get("t") == "str"), (part, c.get("r"))
+                    stored += 1
+    cells = list(_formula_cells(data))
+    assert stored == len(cells) > 50
+    if which == "prefilled":
+        from xxgk.examples import load_example
+
+        ex = load_example()
+        got = {(s, c): v for s, c, _, v in cells}
+        for key, cell in FMT.cells.items():
+            if cell.total_of:
+                assert got[(AT[key].sheet, AT[key].cell)] == ex.cells[key], key
+        status = got[(layout.COVER, layout.COVER_CELLS["status"].cell)]
+        assert status == "勾稽关系全部平衡；表格已全部填写"

@@ -80,3 +80,12 @@ def test_year_2020_gets_the_2019_trial_format(tmp_path, capsys):
     assert run(capsys, "new", str(out), "--year", "2020")[0] == 0
     back = read_workbook(out)
     assert (back.format, back.year) == ("2019", 2020)
+
+
+def test_a_text_too_long_for_an_excel_cell_exits_2(tmp_path, capsys, example):
+    example.texts["s5.text"] = "问" * 32768  # one over the limit
+    src = dump_json(example, tmp_path / "long.json")
+    out = tmp_path / "out.xlsx"
+    code, _, err = run(capsys, "new", str(out), "--from", str(src))
+    assert code == 2 and "32767" in err and "五、存在的主要问题及改进情况" in err and "Traceback" not in err
+    assert not out.exists()

@@ -43,11 +43,16 @@ def runs(tmp_path_factory):
     broken = huaian_2024()
     broken.cells["t3.forward.commercial"] += 2  # 一+二 ≠ 三+四 in the 商业企业 column
     broken.cells["t3.forward.total"] += 2
+    blanks = load_example()
+    blanks.cells["t3.new.natural"] = blanks.cells["t4.review.upheld"] = None  # 未填写
+    blanks.cells["t3.new.total"] = blanks.cells["t4.review.total"] = None  # as a reader sees them
     write_workbook(src / "example.xlsx", example)
     write_workbook(src / "broken.xlsx", broken)
+    write_workbook(src / "blanks.xlsx", blanks)
     return {
         "example": (example, soffice_convert(src / "example.xlsx", XLSX, out)),
         "broken": (broken, soffice_convert(src / "broken.xlsx", XLSX, out)),
+        "blanks": (blanks, soffice_convert(src / "blanks.xlsx", XLSX, out)),
     }
 
 
@@ -130,3 +135,78 @@ def test_report_read_back_equals_the_report_written(runs):
     example, path = runs["example"]
     assert read_workbook(path) == example
     assert isinstance(example, Report)
+
+
+@pytest.mark.parametrize("which", ["example", "broken", "blanks"])
+def test_stored_results_equal_libreoffices_recalculation(runs, which):
+    """The results we store beside the formulas (for previewers that never recalculate) are
+    what a spreadsheet computes: every formula cell, totals, checks and cover status."""
+
+    from xxgk.workbook import build_workbook
+
+    report, path = runs[which]
+    assert _stored_equal_computed(build_workbook(report), path) > 50
+    if which == "blanks":
+        cover = load_workbook(path, data_only=True)[layout.COVER]
+        assert cover[layout.COVER_CELLS["blank"].cell].value == 2
+        assert cover[layout.COVER_CELLS["status"].cell].value.endswith("2 个表格单元格未填写")
+
+
+def test_table3_prints_with_its_note(tmp_path):
+    """Printed by a real engine, the 表三 page ends with the note row (its label and text)."""
+    import subprocess
+
+    from xxgk.examples import load_example
+
+    report = load_example()
+    report.texts["s3.note"] = "表三说明文字样例"
+    book = write_workbook(tmp_path / "t3.xlsx", report)
+    pdf = soffice_convert(book, "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    caption = FMT.tables["t3"].caption
+    page = next(p for p in text.split("\f") if caption in p)
+    assert "本列勾稽关系核对" in page
+    assert "表三说明文字样例" in page, "the note row does not print"
+
+
+def _stored_equal_computed(ours: bytes, computed_path: Path) -> int:
+    """Compare every formula cell's stored result in ``ours`` with the value LibreOffice computed
+    in ``computed_path``; return how many formula cells there are."""
+    import io
+
+    formulas = load_workbook(io.BytesIO(ours))
+    stored = load_workbook(io.BytesIO(ours), data_only=True)
+    computed = values(computed_path)
+    n = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                mine = stored[ws.title][c.coordinate].value
+                lo = computed[ws.title][c.coordinate].value
+                # an empty text result reads back as None from either file
+                assert (mine if mine != "" else None) == (lo if lo != "" else None), (ws.title, c.coordinate)
+                n += 1
+    return n
+
+
+def test_stored_results_of_a_2019_format_workbook(tmp_path):
+    """The 2019 trial format (signed 表二 changes, one 其他处理 row): unbalanced columns, a blank."""
+    from xxgk.report import Report
+    from xxgk.spec import SIGNED
+    from xxgk.workbook import build_workbook
+
+    report = Report.blank(2020, "测试局")
+    fmt = report.spec
+    for i, key in enumerate(k for k, c in fmt.cells.items() if not c.total_of):
+        report.cells[key] = -(i % 3) if fmt.cells[key].type == SIGNED else (i * 7) % 11
+    report.cells["t3.new.natural"] = None
+    data = build_workbook(report)
+    src = tmp_path / "y2020.xlsx"
+    src.write_bytes(data)
+    path = soffice_convert(src, XLSX, tmp_path / "lo")
+    assert _stored_equal_computed(data, path) > 50
+    shown = load_workbook(path, data_only=True)[layout.COVER][layout.COVER_CELLS["status"].cell].value
+    assert "处勾稽关系不平衡" in shown and "1 个表格单元格未填写" in shown

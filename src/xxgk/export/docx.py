@@ -234,6 +234,11 @@ def _setup_page(doc: DocumentObject) -> None:
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
 
     doc.settings.odd_and_even_pages_header_footer = True
+    # python-docx's template zooms "bestFit" without the percent the schema requires (Word
+    # writes both); a part off the schema is what makes Word offer a repair.
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
     for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()

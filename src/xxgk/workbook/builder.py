@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -61,6 +63,7 @@ META_LABELS = {
     "disabled_rules": "停用的校验规则（逗号分隔）",
 }
 PREVIOUS_HEAD = ("year", "agency", "format")
+MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit
 
 _KIND_PROMPTS = {
     COUNT: ("请填写件数", "填写 0 或正整数。没有数据请填 0，不要留空，也不要填“无”“/”或带单位的文字。",
@@ -97,8 +100,35 @@ def build_workbook(
                 f"请去掉 --year，或换用 {year} 年度适用格式的年报。")
     else:
         fmt = format_for_year(year) if year is not None else load_format()
-    wb = _Builder(fmt, report, year, agency, previous).build()
-    return _save(wb)
+    builder = _Builder(fmt, report, year, agency, previous)
+    wb = builder.build()
+    _refuse_long_texts(wb, fmt, report, agency, previous)
+    return _save(wb, builder.results)
+
+
+def _refuse_long_texts(wb: Workbook, fmt: Format, report: Report | None, agency: str,
+                       previous: Report | None) -> None:
+    """Refuse a text longer than an Excel cell holds. openpyxl cuts it silently and Excel would
+    "repair" a longer one, so without this the end of a text would be lost without a word."""
+    texts: list[tuple[str, str, str, Any]] = [("cover", "agency", "填报单位名称", agency)]
+    for kind, rep, what in (("value", report, ""), ("draft", report, "自动生成的草稿"),
+                            ("previous", previous, "上年报告的")):
+        if rep is None:
+            continue
+        values = rep.drafts if kind == "draft" else {**rep.facts, **rep.texts}
+        for key, value in values.items():
+            label = fmt.texts[key].label if key in fmt.texts else (
+                fmt.facts[key].label if key in fmt.facts else key)
+            texts.append((kind, key, f"{what}“{label}”", value))
+        if kind == "previous":
+            texts.append((kind, "agency", "上年报告的填报单位名称", rep.agency))
+    for kind, key, name, value in texts:
+        if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+            dn = wb.defined_names.get(name_for(key, kind))
+            where = f"（{dn.attr_text.replace('$', '').replace(chr(39), '')}）" if dn is not None else ""
+            raise InputError(
+                f"{name}{where}有 {len(value)} 个字符，超过 Excel 单元格最多 {MAX_CELL_TEXT} 个字符的上限"
+                f"（Excel 会截断文字并提示修复文件）。请把这段文字缩短到 {MAX_CELL_TEXT} 个字符以内后再生成工作簿。")
 
 
 class _Builder:
@@ -113,6 +143,7 @@ class _Builder:
         self.at = layout.addresses(self.v)
         self.wb = Workbook()
         self.ws: dict[str, Worksheet] = {}
+        self.results: dict[Address, Any] = {}  # what each formula shows, stored beside it
 
     # ------------------------------------------------------------------ top level
     def build(self) -> Workbook:
@@ -133,6 +164,9 @@ class _Builder:
         self._drafts()
         self._flags()
         self._protect()
+        typed = {k: self.cell(a).value for k, a in self.at.items()
+                 if k in self.fmt.cells and not self.fmt.cells[k].total_of}
+        self.results.update(F.results(self.v, typed))
         props = wb.properties
         props.creator = props.lastModifiedBy = f"xxgk {__version__}"
         props.title = "政府信息公开工作年度报告填报工作簿"
@@ -367,7 +401,8 @@ class _Builder:
                 flag = layout.flag_address(sheet, row, col_n)
                 formula = f'LEN({F.quote(layout.FLAGS)}!{flag.cell})>0'
                 self.ws[sheet].conditional_formatting.add(
-                    rng, FormulaRule(formula=[formula], fill=S.FLAG_FILL, stopIfTrue=False))
+                    rng, FormulaRule(formula=[formula], fill=S.FLAG_FILL, font=S.FLAG_FONT,
+                                      stopIfTrue=False))
 
     # ------------------------------------------------------------------ live checks
     def _checks(self) -> None:
@@ -528,6 +563,8 @@ class _Builder:
         for r in range(2, 2 + len(META_FIELDS)):
             if str(ws.cell(r, 3).value).startswith("="):
                 ws.cell(r, 3).data_type = "f"
+                shown = self.cell(cover[META_FIELDS[r - 2]]).value
+                self.results[Address(layout.META, r, 3)] = 0 if shown is None else shown  # as a reference shows a blank
 
     def _previous(self) -> None:
         prev, fmt = self.previous, self.fmt
@@ -568,6 +605,7 @@ class _Builder:
             p.password = PASSWORD
             p.formatColumns = False  # allowed: widen a column, heighten a row for long text
             p.formatRows = False
+            p.objects = p.scenarios = True  # locked, as Excel's own "protect sheet" leaves them
         self.wb.security = WorkbookProtection(workbookPassword=PASSWORD, lockStructure=True)
         t3sheet = layout.SECTION_SHEETS[self.fmt.tables["t3"].section]
         for title in layout.INPUT_SHEETS:
@@ -579,7 +617,8 @@ class _Builder:
                 ws.page_setup.fitToWidth = 1
                 ws.page_setup.fitToHeight = 0
                 places = layout.check_addresses(self.v)
-                last_row = max(a.row for a in places.values() if a.sheet == title)
+                # Down to the note under the table, so the note prints too.
+                last_row = max(a.row for a in (*places.values(), *self.at.values()) if a.sheet == title)
                 last_col = max(a.column for a in places.values() if a.sheet == title)
                 ws.print_area = f"A1:{column_letter(last_col)}{last_row}"
                 ws.page_margins.left = ws.page_margins.right = 0.4
@@ -641,17 +680,50 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _save(wb: Workbook) -> bytes:
+def _save(wb: Workbook, results: dict[Address, Any]) -> bytes:
     """The workbook's bytes, the same for the same workbook: fixed timestamps in the document
-    properties and on every zip entry (openpyxl stamps both with the current time)."""
+    properties and on every zip entry (openpyxl stamps both with the current time), and every
+    formula's result stored beside it (``results``; openpyxl writes formulas without one)."""
     raw = io.BytesIO()
     archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # unlike save_workbook(), leaves properties.modified alone
+    # openpyxl names the sheet parts by position (ExcelWriter.write_worksheets).
+    parts = {f"xl/worksheets/sheet{i}.xml": ws.title for i, ws in enumerate(wb.worksheets, 1)}
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        if not set(parts) <= set(src.namelist()):
+            raise AssertionError("openpyxl changed how it names sheet parts")
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename in parts:
+                data = _with_results(data, parts[info.filename], results)
+            dst.writestr(fixed, data)
     return out.getvalue()
+
+
+# A formula cell as openpyxl writes it: no type, the formula, an empty value (or none).
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v></v>)?</c>')
+
+
+def _with_results(xml: bytes, sheet: str, results: dict[Address, Any]) -> bytes:
+    """The sheet part with each formula's result in its ``<v>`` (``t="str"`` for text)."""
+    def fill(m: re.Match[bytes]) -> bytes:
+        col, row, attrs, formula = m.groups()
+        a = Address(sheet, int(row), _col_number(col.decode()))
+        if a not in results:
+            raise AssertionError(f"no stored result for the formula in {a}")  # a builder bug
+        value = _number(results[a])
+        if isinstance(value, str):
+            return b'<c r="%s%s"%s t="str"><f>%s</f><v>%s</v></c>' % (
+                col, row, attrs, formula, xml_escape(value).encode())
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AssertionError(f"unexpected result {value!r} for {a}")
+        return b'<c r="%s%s"%s><f>%s</f><v>%s</v></c>' % (col, row, attrs, formula, repr(value).encode())
+
+    out, n = _FORMULA_CELL.subn(fill, xml)
+    if n != xml.count(b"<f>"):
+        raise AssertionError(f"a formula cell of {sheet} is not in the form openpyxl writes")
+    return out

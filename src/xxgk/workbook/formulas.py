@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from xxgk import layout
 from xxgk.layout import Address, column_letter
@@ -88,6 +90,10 @@ class LiveCheck:
     address: Address
     formula: str
     cells: tuple[str, ...]  # the cell keys it compares
+    # The identity's two sides as (sign, cell key) terms; empty for a total-against-parts check
+    # (whose cells are the total, then its parts).
+    left: tuple[tuple[str, str], ...] = ()
+    right: tuple[tuple[str, str], ...] = ()
 
 
 def _terms(expr: str) -> list[tuple[str, str]]:
@@ -128,7 +134,7 @@ def live_checks(version: str = "2021") -> tuple[LiveCheck, ...]:
                 f'IF(({lx})=({rx}),"{BALANCED}",'
                 f'"{UNBALANCED}：一+二为"&({lx})&"，三+四为"&({rx})))'
             )
-            out.append(LiveCheck(f"identity.{col.key}", place, formula, tuple(keys)))
+            out.append(LiveCheck(f"identity.{col.key}", place, formula, tuple(keys), tuple(lt), tuple(rt)))
     # Every printed total against the sum of its parts.
     for rel in fmt.sums:
         key = f"sum.{rel.axis}.{rel.total}"
@@ -165,3 +171,58 @@ def status_formulas(version: str) -> dict[str, str]:
         "status": f'=IF({u}=0,"勾稽关系全部平衡",{u}&" 处勾稽关系不平衡")'
         f'&IF({b}=0,"；表格已全部填写","；"&{b}&" 个表格单元格未填写")',
     }
+
+
+# ---------------------------------------------------------------------- results, in Python
+# What each formula above shows, computed here so a written file can store it beside the formula
+# (phone and mail previewers show stored results and never recalculate). Each mirrors the formula
+# it sits beside; tests compare them with LibreOffice's own recalculation.
+def results(version: str, cells: Mapping[str, Any]) -> dict[Address, Any]:
+    """The value every total, live check and cover status formula shows, for the table cells
+    ``cells`` (key → number, ``None`` or missing = blank), by the cell it is in."""
+    fmt = load_format(version)
+    at = layout.addresses(version)
+
+    def value(key: str) -> Any:  # as a spreadsheet reads it: a blank is 0, a total is SUM
+        if fmt.cells[key].total_of:
+            return sum(value(k) for k in input_leaves(version, key))
+        return _plain(cells.get(key)) or 0
+
+    out: dict[Address, Any] = {at[k]: value(k) for k, c in fmt.cells.items() if c.total_of}
+    shown = []
+    for check in live_checks(version):
+        if check.left:
+            leaves = [k for key in check.cells for k in input_leaves(version, key)]
+            lx = sum(-value(k) if sign == "-" else value(k) for sign, k in check.left)
+            rx = sum(-value(k) if sign == "-" else value(k) for sign, k in check.right)
+            if any(cells.get(k) is None for k in leaves):
+                text = BLANK
+            else:
+                text = BALANCED if lx == rx else f"{UNBALANCED}：一+二为{_text(lx)}，三+四为{_text(rx)}"
+        else:
+            total, parts = value(check.cells[0]), sum(value(k) for k in check.cells[1:])
+            text = "" if total == parts else f"{UNBALANCED}：合计{_text(total)}，分项之和{_text(parts)}，请恢复合计公式"
+        out[check.address] = text
+        shown.append(text)
+    unbalanced = sum(t.startswith(UNBALANCED) for t in shown)
+    blank = sum(cells.get(k) is None for k in input_keys(version))
+    cover = layout.COVER_CELLS
+    out[cover["unbalanced"]] = unbalanced
+    out[cover["blank"]] = blank
+    out[cover["status"]] = (("勾稽关系全部平衡" if unbalanced == 0 else f"{unbalanced} 处勾稽关系不平衡")
+                            + ("；表格已全部填写" if blank == 0 else f"；{blank} 个表格单元格未填写"))
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def _text(n: Any) -> str:
+    """A number joined into text with ``&``, as a spreadsheet spells it (no ".0", 15 digits)."""
+    n = _plain(n)
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return str(n) if isinstance(n, int) else f"{n:.15g}"
