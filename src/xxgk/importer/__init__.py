@@ -18,7 +18,7 @@ from typing import Any
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import read_sections
-from xxgk.importer.tables import detect_format, locate, read_tables
+from xxgk.importer.tables import detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, load_format
 from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
@@ -205,6 +205,13 @@ def import_document(doc: Document, name: str) -> ImportResult:
     subtopics = [f"s1.{s.key}" for s in fmt.subtopics]
     sec = read_sections(doc, subtopics, [h.label for h in fmt.headings])
     tables = read_tables(fmt, doc, regions)
+    together = run_together(doc)
+    if len(together) >= 2 and "t3" not in tables.found:
+        raise InputError(
+            f"{name} 中表格每一行的数字连在了一起（例如“{_longest_run(together)}”），分不清哪个数字属于哪一格，"
+            "因此不读取这些表格（不按猜测拆分数字）。这通常是从网页复制文字时丢失了表格的分隔。"
+            "请改用网页原文件（.html）、Word 文档（.docx）或 PDF 再导入。"
+        )
     # Without a table, a document is taken for a report only if it has its title and the
     # parts' headings: "一、总体情况" alone starts many a work summary.
     looks_like = bool(tables.found) or len(sec.headings) >= 4 or (len(sec.headings) >= 2 and sec.year is not None)
@@ -222,7 +229,9 @@ def import_document(doc: Document, name: str) -> ImportResult:
     first = min(load_format(v).first_year for v in available_versions())
     if year < first:
         raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
-    report = Report(year=year, agency=sec.agency, format=version)
+    from xxgk.importer.sections import signed_agency
+
+    report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
     report.cells.update(tables.cells)
     report.notes = list(tables.notes)
     for key, paras in sec.texts.items():
@@ -235,6 +244,11 @@ def import_document(doc: Document, name: str) -> ImportResult:
     return ImportResult(report=report, source=name, kind=doc.kind_label, format_reason=reason,
                         tables_found=[t for t in ("t2", "t3", "t4") if t in tables.found],
                         skipped_rows=tables.skipped)
+
+
+def _longest_run(lines: list[str]) -> str:
+    """The line whose run of figures is longest: the clearest example to show."""
+    return max(lines, key=lambda t: len(re.search(r"\d*$", t).group()))
 
 
 def _period_year(doc: Document) -> int | None:

@@ -252,6 +252,28 @@ def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[st
     return "2021", "表格未能确定格式；按报告年度采用现行（2021）格式"
 
 
+@cache
+def _row_label_cores() -> tuple[str, ...]:
+    """The folded labels of every 表二 and 表三 row, in every format, longest first."""
+    cores = {core(a.label) for v in available_versions() for a in (
+        *load_format(v).tables["t3"].rows,
+        *(r for b in load_format(v).tables["t2"].blocks for r in b.rows))}
+    return tuple(sorted((c for c in cores if c), key=len, reverse=True))
+
+
+def run_together(doc: Document) -> list[str]:
+    """Lines that are a table row whose figures lost their separators: an official row label
+    followed straight by three or more digits (``一、本年新收政府信息公开申请数量160000016``)."""
+    found = []
+    for it in doc.items:
+        text = canon(it.text)
+        if len(text) > 80 or "。" in text:
+            continue
+        if any(re.search(re.escape(c) + r"\d{3,}$", text) for c in _row_label_cores()):
+            found.append(tidy(it.text))
+    return found
+
+
 # ------------------------------------------------------------------ 表三
 def read_t3(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> None:
     table = fmt.tables["t3"]
@@ -502,7 +524,10 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
     for k in range(header_at, min(header_at + 12, len(regions.rows))):
         r = regions.rows[k]
         vals = values_of(doc, regions, r, n)
-        if r.numbers >= n // 2 and vals is not None:
+        # A figure row may have blank cells (a portal leaves 0 out); a row of value cells only,
+        # exactly as many as 表四 has columns, is the figure row all the same.
+        blanks_allowed = not r.labels and r.numbers and len(r.values) == n
+        if (r.numbers >= n // 2 or blanks_allowed) and vals is not None:
             out.found.append("t4")
             order = _t4_group_order(table, regions.rows[header_at:k])
             by_group = [c for g in order for c in table.columns if c.key.startswith(g + ".")]

@@ -1,0 +1,141 @@
+"""Reading real published layouts (issue 11 items 1–6): text copied from a web page with one cell
+per line, a report whose tables are of different format versions, tab rows that begin like a
+heading, 表四 with blank cells, figures run together, and a page without a title line.
+
+Expected figures are typed by hand from the shared examples, never taken from the tool."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from oracle import EXAMPLES
+from test_import import BAODING, T4_COLS, huaian_published, write
+from xxgk.cli import main
+from xxgk.errors import InputError
+from xxgk.importer import import_report
+from xxgk.rules import check
+
+HEBEI = EXAMPLES / "hebei-education-2019-copied-text.txt"
+HONGZE = EXAMPLES / "hongze-district-2023.pdf"
+COLS = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
+
+# 河北省教育厅 2019, typed from shared/examples/hebei-education-2019-copied-text.txt. 表二 (2019
+# format) by cell key; 表三 rows with figures (every other row is printed blank); 表四 prints only
+# its three 总计 cells (0), the other twelve are blank.
+HEBEI_T2 = {
+    "rules": [0, 0, 0], "normative": [16, 16, 16],
+    "licensing": [9, 0, 16], "other_services": [17, 0, 0],
+    "penalty": [5, 0, 0], "coercion": [0, 0, 0],
+    "fees": [21, 0], "procurement": [22, 256146],
+}
+HEBEI_T3 = {
+    "new": [16, 0, 0, 0, 0, 0, 16],
+    "carried": [0, 0, 0, 0, 0, 0, 0],
+    "results.granted": [9, 0, 0, 0, 0, 0, 9],
+    "results.unavailable.not_held": [3, 0, 0, 0, 0, 0, 3],
+    "results.unavailable.not_existing": [4, 0, 0, 0, 0, 0, 4],
+    "results.total": [16, 0, 0, 0, 0, 0, 16],
+    "forward": [0, 0, 0, 0, 0, 0, 0],
+}
+HEBEI_T4_FILLED = {"review.total": 0, "direct.total": 0, "after_review.total": 0}
+
+
+def test_copied_text_one_cell_per_line_every_figure() -> None:
+    result = import_report(HEBEI)
+    r = result.report
+    assert (r.format, r.year) == ("2019", 2019)
+    fmt = r.spec
+    t2 = fmt.tables["t2"]
+    got_t2 = {row.key: [r.cells[t2.cell_key(row.key, c.key)] for c in b.columns] for b in t2.blocks for row in b.rows}
+    assert got_t2 == HEBEI_T2
+    for row in fmt.tables["t3"].rows:
+        got = [r.cells[f"t3.{row.key}.{c}"] for c in COLS]
+        assert got == HEBEI_T3.get(row.key, [None] * 7), row.key
+    assert {c: r.cells[f"t4.{c}"] for c in T4_COLS} == {c: HEBEI_T4_FILLED.get(c) for c in T4_COLS}
+    # Every printed figure read; the cells printed blank are blank (CELL-BLANK), none unread.
+    assert (result.cells_total, result.cells_read, len(result.cells_blank)) == (198, 74, 124)
+    assert not result.cells_unread and result.tables_found == ["t2", "t3", "t4"]
+    rules = {f.rule for f in check(r) if f.is_error}
+    assert "CELL-UNREAD" not in rules and "CELL-BLANK" in rules
+    assert "每个单元格一行" in result.summary_text()
+
+
+def test_copied_text_without_a_title_line() -> None:
+    # The page has no title line: its first paragraph is the preamble, which names the report in
+    # a sentence ("我厅编写了2019年政府信息公开工作年度报告"). The sentence is not a title and not an
+    # agency; the agency is the one that signs the report.
+    r = import_report(HEBEI).report
+    assert r.texts["preamble"].startswith("根据《中华人民共和国政府信息公开条例》和省政府有关政府信息公开的要求")
+    assert r.agency == "河北省教育厅"
+
+
+def test_sentence_is_never_an_agency_and_preamble_is_kept(tmp_path: Path) -> None:
+    text = HEBEI.read_text(encoding="utf-8").split("\n")
+    # Without the source note and without the signature: no agency is known, and none is made up.
+    body = [ln for ln in text[1:] if ln.strip() not in ("河北省教育厅", "2020年1月15日")]
+    r = import_report(write(tmp_path, "nosign.txt", "\n".join(body))).report
+    assert r.agency == "" and r.year == 2019
+    assert "我厅编写了2019年政府信息公开工作年度报告" in r.texts["preamble"]
+    # A title line still gives its agency; a clause before it does not.
+    page = huaian_published().html()
+    r = import_report(write(tmp_path, "t.html", page)).report
+    assert r.agency == "淮安市人民政府"
+    clause = page.replace("<strong>淮安市人民政府</strong>", "<strong>根据条例要求，现公布</strong>", 1)
+    assert clause != page
+    r = import_report(write(tmp_path, "clause.html", clause)).report
+    assert r.agency != "根据条例要求，现公布" and "，" not in r.agency
+
+
+@pytest.mark.parametrize("row", ["3. 补正后申请内容仍不明确", "2. 重复申请", "4. 无正当理由大量反复申请"])
+def test_tab_row_starting_like_a_heading_is_a_row(tmp_path: Path, row: str) -> None:
+    # 保定市科学技术局's tab text with the merged label 三、本年度办理结果 carried on another row
+    # (as a page copies a vertically centred merged cell): the row names 申请, like the heading of 三.
+    lines = BAODING.read_text(encoding="utf-8").split("\n")
+    first = next(n for n, ln in enumerate(lines) if ln.startswith("三、本年度办理结果\t"))
+    lines[first] = lines[first].replace("三、本年度办理结果", "", 1)
+    at = next(n for n, ln in enumerate(lines) if row in ln)
+    lines[at] = "三、本年度办理结果\t" + lines[at].lstrip("\t")
+    result = import_report(write(tmp_path, "v.txt", "\n".join(lines)))
+    assert not result.cells_unread and result.cells_read == result.cells_total
+    assert result.report.headings[2] == "三、收到和处理政府信息公开申请情况"
+
+
+# 表四 as portals print it when only non-zero figures are typed: fewer than half the cells filled.
+T4_WITH_BLANKS = ["10", "1", "", "", "11", "", "", "", "", "0", "5", "", "", "", "5"]
+
+
+@pytest.mark.parametrize("kind", ["html", "tab"])
+def test_table4_with_blank_cells_is_read(tmp_path: Path, kind: str) -> None:
+    pub = huaian_published(t4=T4_WITH_BLANKS)
+    path = write(tmp_path, f"r.{'html' if kind == 'html' else 'txt'}", pub.html() if kind == "html" else pub.tab_text())
+    r = import_report(path).report
+    assert [r.cells[f"t4.{c}"] for c in T4_COLS] == [int(v) if v else None for v in T4_WITH_BLANKS]
+    found = {f.id for f in check(r)}
+    assert not any(i.startswith("CELL-UNREAD") for i in found)
+    assert {f"CELL-BLANK:t4.{c}" for c, v in zip(T4_COLS, T4_WITH_BLANKS, strict=True)
+            if not v and not c.endswith("total")} <= found
+
+
+def test_figures_run_together_are_refused_with_the_real_reason(tmp_path: Path, capsys) -> None:
+    # The same page copied where the cells of a row lost their separators: every row's figures
+    # run together ("一、本年新收政府信息公开申请数量160000016"). No cell can be told apart.
+    text = "\n".join(HEBEI.read_text(encoding="utf-8").split("\n")[3:])
+    joined = re.sub(r"\n+", lambda m: "" if len(m.group()) == 3 else "\n", text)
+    assert "一、本年新收政府信息公开申请数量160000016" in joined
+    # And the same with the headings run into the text too (as such pages often have them):
+    # the refusal must not claim there are no headings and no tables.
+    headless = "\n".join(ln for ln in joined.split("\n") if not re.match(r"^[一二三四五六]、\S{4,20}情况$", ln))
+    assert headless.count("\n") < joined.count("\n")
+    for n, text in enumerate((joined, headless)):
+        path = write(tmp_path, f"together{n}.txt", text)
+        with pytest.raises(InputError) as err:
+            import_report(path)
+        msg = str(err.value)
+        assert "连在了一起" in msg and "一、本年新收政府信息公开申请数量160000016" in msg
+        assert ".html" in msg and ".docx" in msg and "PDF" in msg
+        assert "没有找到“一、总体情况”" not in msg
+        assert main(["audit", str(path)]) == 2
+        assert "连在了一起" in capsys.readouterr().err
