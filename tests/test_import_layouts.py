@@ -139,3 +139,59 @@ def test_figures_run_together_are_refused_with_the_real_reason(tmp_path: Path, c
         assert "没有找到“一、总体情况”" not in msg
         assert main(["audit", str(path)]) == 2
         assert "连在了一起" in capsys.readouterr().err
+
+
+# 淮安市洪泽区人民政府 2023 (shared/examples/hongze-district-2023.pdf), typed from the PDF's pages
+# as printed: the 2021 表二 and the 2019 表三 (（六）其他处理 one row). 表三 by 2021 row key.
+HONGZE_T2 = {"t2.rules": [0, 0, 0], "t2.normative": [0, 5, 5], "t2.licensing": [550], "t2.penalty": [4119],
+             "t2.coercion": [195], "t2.fees": ["7730.28"]}
+_Z = [0] * 7
+HONGZE_T3 = {
+    "new": [21, 0, 0, 0, 0, 0, 21], "carried": _Z, "results.granted": _Z,
+    "results.partial": [4, 0, 0, 0, 0, 0, 4],
+    "results.withheld.secret": [1, 0, 0, 0, 0, 0, 1], "results.withheld.prohibited": _Z,
+    "results.withheld.security": _Z, "results.withheld.third_party": _Z, "results.withheld.internal": _Z,
+    "results.withheld.process": [1, 0, 0, 0, 0, 0, 1], "results.withheld.enforcement": [1, 0, 0, 0, 0, 0, 1],
+    "results.withheld.inquiry": _Z,
+    "results.unavailable.not_held": [10, 0, 0, 0, 0, 0, 10], "results.unavailable.not_existing": [3, 0, 0, 0, 0, 0, 3],
+    "results.unavailable.unclear": _Z,
+    "results.not_handled.complaint": [1, 0, 0, 0, 0, 0, 1], "results.not_handled.repeated": _Z,
+    "results.not_handled.publication": _Z, "results.not_handled.mass": _Z, "results.not_handled.confirm": _Z,
+    "results.total": [21, 0, 0, 0, 0, 0, 21], "forward": _Z,
+}
+# Not in the 2019 table: the 2021 format's three （六） rows.
+HONGZE_T3_ABSENT = ["results.other.no_correction", "results.other.unpaid_fee", "results.other.other"]
+HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+
+
+def test_tables_of_different_format_versions_in_one_pdf(capsys) -> None:
+    from decimal import Decimal
+
+    result = import_report(HONGZE)
+    r = result.report
+    assert (r.year, r.format, r.agency) == (2023, "2021", "洪泽区人民政府")
+    t2 = r.spec.tables["t2"]
+    got = {f"t2.{row.key}": [r.cells[t2.cell_key(row.key, c.key)] for c in b.columns] for b in t2.blocks for row in b.rows}
+    assert got == {k: [Decimal(v) if isinstance(v, str) else v for v in vs] for k, vs in HONGZE_T2.items()}
+    for row, figures in HONGZE_T3.items():
+        assert [r.cells[f"t3.{row}.{c}"] for c in COLS] == figures, row
+    assert [r.cells[f"t4.{c}"] for c in T4_COLS] == HONGZE_T4
+    absent = [f"t3.{row}.{c}" for row in HONGZE_T3_ABSENT for c in COLS]
+    assert all(r.cells[k] is None for k in absent)
+    assert sorted(result.cells_other_format) == sorted(absent) and not result.cells_unread
+    assert result.tables_other_format == {"t3": "2019"}
+    assert "表三为国办公开办函〔2019〕60号格式" in result.format_reason
+    # Findings: its two real 表四 sum defects (复议 总计 0 over 10 + 1; 复议后起诉 总计 0 over 5),
+    # the format mix once, and nothing else as 错误.
+    findings = check(r)
+    errs = sorted((f.rule, f.where) for f in findings if f.is_error)
+    assert [e[0] for e in errs] == ["FORM-VERSION", "T4-GROUP-SUM", "T4-GROUP-SUM"], errs
+    sums = {f.message for f in findings if f.rule == "T4-GROUP-SUM"}
+    assert any("总计为 0" in m and "之和为 11" in m for m in sums) and any("之和为 5" in m for m in sums)
+    (mix,) = [f for f in findings if f.rule == "FORM-VERSION"]
+    assert "2023 年度" in mix.message and "〔2019〕60号" in mix.message and "只有表三" in mix.message
+    assert "逾期不补正" in mix.message and "（六）其他处理" in mix.message
+    assert set(mix.cells) == set(absent)
+    assert not [f for f in findings if f.rule in ("CELL-BLANK", "CELL-UNREAD")]
+    assert main(["audit", str(HONGZE)]) == 1
+    assert "■ FORM-VERSION 表格格式版本与报告年度相符（1 处）" in capsys.readouterr().out

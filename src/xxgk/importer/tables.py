@@ -234,19 +234,42 @@ def _t2_distinctive_labels() -> dict[str, list[str]]:
     }
 
 
+def t3_version(t3: str) -> str | None:
+    """The format of 表三 from its folded text: 2021 splits （六） into three rows, 2019 has one."""
+    if "逾期不补正" in t3 or "收费通知" in t3:
+        return "2021"
+    if "其他处理" in t3:
+        return "2019"
+    return None
+
+
+def _t2_labels_found(text: str) -> tuple[str, list[str]] | None:
+    for version, labels in _t2_distinctive_labels().items():
+        found = [w for w in labels if canon(w) in text]
+        if found:
+            return version, found
+    return None
+
+
+def t2_version(doc: Document, regions: Regions) -> str | None:
+    """The format of 表二 from the labels only one format has, read before 表三 starts."""
+    end = regions.rows[regions.t3_start].index if regions.t3_start is not None else len(doc.items)
+    found = _t2_labels_found(canon("".join(it.text for it in doc.items[:end] if it.kind == ROW)))
+    return found[0] if found else None
+
+
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
     """("2021" or "2019", the reason in Chinese) from the tables' own shape."""
-    t3 = canon("".join(r.own for r in regions.t3_rows()))
-    if "逾期不补正" in t3 or "收费通知" in t3:
+    t3 = t3_version(canon("".join(r.own for r in regions.t3_rows())))
+    if t3 == "2021":
         return "2021", "表三（六）其他处理分三项（25 行），为国办公开办函〔2021〕30号格式"
-    if "其他处理" in t3:
+    if t3 == "2019":
         return "2019", "表三（六）其他处理只有一行（23 行），为国办公开办函〔2019〕60号试行格式"
-    everything = canon("".join(it.text for it in doc.items if it.kind == ROW))
-    for version, labels in _t2_distinctive_labels().items():
-        found = [w for w in labels if canon(w) in everything]
-        if found:
-            fmt = load_format(version)
-            return version, f"表二的栏目（{'、'.join(found[:2])}等）为{fmt.source}格式"
+    t2 = _t2_labels_found(canon("".join(it.text for it in doc.items if it.kind == ROW)))
+    if t2:
+        version, found = t2
+        fmt = load_format(version)
+        return version, f"表二的栏目（{'、'.join(found[:2])}等）为{fmt.source}格式"
     if year is not None and year <= 2020:
         return "2019", f"表格未能确定格式；按报告年度 {year} 年采用 2019 年试行格式"
     return "2021", "表格未能确定格式；按报告年度采用现行（2021）格式"
@@ -554,9 +577,19 @@ def _t4_group_order(table: Table, header: list[RowView]) -> list[str]:
     return sorted(groups, key=lambda g: at[g])
 
 
-def read_tables(fmt: Format, doc: Document, regions: Regions) -> TableRead:
+def read_tables(fmt: Format, doc: Document, regions: Regions, versions: dict[str, str] | None = None) -> TableRead:
+    """Every table read into ``fmt``'s keys; a table printed in another format (``versions``:
+    table key → version) is read by its own labels and merged (:mod:`xxgk.importer.versions`)."""
+    from xxgk.importer.versions import merge
+
     out = TableRead()
-    read_t2(fmt, doc, regions, out)
-    read_t3(fmt, doc, regions, out)
-    read_t4(fmt, doc, regions, out)
+    for key, reader in (("t2", read_t2), ("t3", read_t3), ("t4", read_t4)):
+        other = (versions or {}).get(key)
+        if other is None:
+            reader(fmt, doc, regions, out)
+            continue
+        own = load_format(other)
+        read = TableRead()
+        reader(own, doc, regions, read)
+        merge(out, fmt, own, key, read)
     return out
