@@ -195,3 +195,84 @@ def test_tables_of_different_format_versions_in_one_pdf(capsys) -> None:
     assert not [f for f in findings if f.rule in ("CELL-BLANK", "CELL-UNREAD")]
     assert main(["audit", str(HONGZE)]) == 1
     assert "■ FORM-VERSION 表格格式版本与报告年度相符（1 处）" in capsys.readouterr().out
+
+
+def _regap(text: str, cell: int, row: int) -> str:
+    """The Hebei page copied by another browser: ``cell`` newlines between the cells of a row and
+    ``row`` between rows (the original has 3 and 5), empty cells kept as empty lines."""
+    def one(m: re.Match) -> str:
+        n = len(m.group())
+        if n >= 5 and (n - 5) % 3 == 0:
+            return "\n" * (row + cell * ((n - 5) // 3))
+        if n % 3 == 0:
+            return "\n" * (cell * (n // 3))
+        return m.group()
+
+    return re.sub(r"\n{3,}", one, text)
+
+
+@pytest.mark.parametrize(("cell", "row"), [(2, 3), (2, 5), (4, 6)])
+def test_copied_text_with_other_gaps_and_wrapped_labels(tmp_path: Path, cell: int, row: int) -> None:
+    text = _regap(HEBEI.read_text(encoding="utf-8"), cell, row)
+    # Labels and headers wrapped over two lines inside their cell, as narrow columns copy.
+    for label in ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "本年新制作数量", "2.没有现成信息需要另行制作"):
+        assert label in text
+        text = text.replace(label, label[: len(label) // 2] + "\n" + label[len(label) // 2 :], 1)
+    result = import_report(write(tmp_path, "regap.txt", text.replace("\n", "\r\n")))
+    r = result.report
+    for key, figures in HEBEI_T3.items():
+        assert [r.cells[f"t3.{key}.{c}"] for c in COLS] == figures, key
+    assert {c: r.cells[f"t4.{c}"] for c in T4_COLS} == {c: HEBEI_T4_FILLED.get(c) for c in T4_COLS}
+    assert (result.cells_read, len(result.cells_blank), len(result.cells_unread)) == (74, 124, 0)
+    assert not result.variants  # a wrapped label is the official label, not a variant
+
+
+def _spliced(tmp_path: Path, *, year: int, old_table: str) -> Path:
+    """淮安's tab text with ``old_table`` printed in the 2019 format (``t2``) or, in a 2019-format
+    report, in the 2021 format (``t3``)."""
+    from test_import import HUAIAN_T3, rows_of
+
+    t3 = rows_of(HUAIAN_T3)
+    other = [str(sum(int(t3[r][c]) for r in (20, 21, 22))) for c in range(7)]
+    t2_2019 = [["1", "1", "11"], ["8", "8", "66"], ["120", "-3", "447228"], ["40", "2", "15"],
+               ["300", "0", "3985758"], ["10", "−1", "88283"], ["12", "0"], ["5", "123.45"]]
+    new = huaian_published(year=year).tab_text()
+    old = huaian_published(year=year, version="2019", t3=[*t3[:20], other, *t3[23:]], t2=t2_2019).tab_text()
+
+    def parts(text: str) -> tuple[str, str, str]:
+        a, b = text.index("二、主动公开政府信息情况"), text.index("三、收到和处理政府信息公开申请情况")
+        return text[:a], text[a:b], text[b:]
+
+    n, o = parts(new), parts(old)
+    text = n[0] + o[1] + n[2] if old_table == "t2" else o[0] + o[1] + n[2]
+    return write(tmp_path, f"mixed-{year}.txt", text)
+
+
+def test_2019_table2_in_a_2021_report(tmp_path: Path) -> None:
+    result = import_report(_spliced(tmp_path, year=2024, old_table="t2"))
+    r = result.report
+    assert r.format == "2021" and result.tables_other_format == {"t2": "2019"}
+    # The keys both formats share are read from the 2019 表二 (处理决定数量); the rest are named.
+    assert (r.cells["t2.licensing.decisions"], r.cells["t2.penalty.decisions"], r.cells["t2.coercion.decisions"]) \
+        == (447228, 3985758, 88283)
+    assert r.cells["t3.results.other.unpaid_fee.total"] == 6 and not result.cells_unread
+    absent = {"t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force", "t2.normative.issued",
+              "t2.normative.repealed", "t2.normative.in_force", "t2.fees.amount"}
+    assert set(result.cells_other_format) == absent
+    errs = [f for f in check(r) if f.is_error]
+    assert [f.rule for f in errs] == ["FORM-VERSION"], [f.message for f in errs]
+    assert "只有表二" in errs[0].message and "“行政事业性收费”" in errs[0].message
+    assert "“规范性文件”（读到 8、8、66）" in errs[0].message
+
+
+def test_2021_table3_in_a_2020_report(tmp_path: Path) -> None:
+    # A 2020 report (2019 format) whose 表三 is the 2021 one: read into the 2019 keys; the three
+    # （六） rows have no 2019 key, and the 2019 one-row （六） is not in the printed table.
+    result = import_report(_spliced(tmp_path, year=2020, old_table="t3"))
+    r = result.report
+    assert r.format == "2019" and result.tables_other_format == {"t3": "2021"}
+    assert r.cells["t3.new.total"] == 3119 and r.cells["t3.results.total.total"] == 3050
+    assert all(r.cells[f"t3.results.other.{c}"] is None for c in COLS)
+    assert set(result.cells_other_format) == {f"t3.results.other.{c}" for c in COLS}
+    (mix,) = [f for f in check(r) if f.rule == "FORM-VERSION"]
+    assert "只有表三" in mix.message and "申请人逾期未按收费通知要求缴纳费用" in mix.message

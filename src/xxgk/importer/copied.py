@@ -77,6 +77,9 @@ def read_cell_lines(lines: list[str], step: int, row_step: int) -> Document:
             flush()
             doc.para(text)
             continue
+        if row and gap < step:  # a label or header wrapped onto the next line: the same cell
+            row[-1] += text
+            continue
         if row and gap % step == 0:
             row.extend([""] * (gap // step - 1))
         elif row and gap >= row_step and (gap - row_step) % step == 0:
