@@ -276,3 +276,18 @@ def test_2021_table3_in_a_2020_report(tmp_path: Path) -> None:
     assert set(result.cells_other_format) == {f"t3.results.other.{c}" for c in COLS}
     (mix,) = [f for f in check(r) if f.rule == "FORM-VERSION"]
     assert "只有表三" in mix.message and "申请人逾期未按收费通知要求缴纳费用" in mix.message
+
+
+def test_page_without_title_line_keeps_preamble_and_checks_the_page_title(tmp_path: Path) -> None:
+    page = huaian_published().html()
+    for line in ("<strong>淮安市人民政府</strong>", "<strong>2024年政府信息公开工作年度报告</strong>"):
+        assert line in page
+        page = page.replace(line, "", 1)
+    r = import_report(write(tmp_path, "notitle.html", page)).report
+    assert r.year == 2024 and r.texts["preamble"].startswith("本报告由淮安市人民政府办公室")
+    assert r.agency == "淮安市人民政府"  # from the page title, and the report names it
+    # A page title naming an agency the report never mentions is the portal's, not the report's.
+    other = page.replace("<title>淮安市人民政府", "<title>某某县人民政府", 1)
+    assert other != page
+    r = import_report(write(tmp_path, "portal.html", other)).report
+    assert r.agency == "" and r.texts["preamble"].startswith("本报告由")

@@ -98,8 +98,10 @@ def find_title(doc: Document) -> tuple[int | None, str, int | None]:
         return int(m.group("year")), agency if is_name(agency) else "", i
     m = _TITLE.search(doc.title_hint or "")
     if m:
+        # A page title is the portal's: its agency counts only if the report itself names it.
         agency = tidy(doc.title_hint[: m.start()]).strip("《》 ")
-        return int(m.group("year")), agency if is_name(agency) else "", None
+        body = "".join(it.text for it in doc.items)
+        return int(m.group("year")), agency if is_name(agency) and agency in body else "", None
     return in_sentence, "", None
 
 
