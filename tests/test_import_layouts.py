@@ -70,6 +70,7 @@ def test_copied_text_without_a_title_line() -> None:
     r = import_report(HEBEI).report
     assert r.texts["preamble"].startswith("根据《中华人民共和国政府信息公开条例》和省政府有关政府信息公开的要求")
     assert r.agency == "河北省教育厅"
+    assert r.texts["s5.text"].endswith("加强与公众的互动交流。")  # the signature is no part of 五
 
 
 def test_sentence_is_never_an_agency_and_preamble_is_kept(tmp_path: Path) -> None:
@@ -291,3 +292,21 @@ def test_page_without_title_line_keeps_preamble_and_checks_the_page_title(tmp_pa
     assert other != page
     r = import_report(write(tmp_path, "portal.html", other)).report
     assert r.agency == "" and r.texts["preamble"].startswith("本报告由")
+
+
+@pytest.mark.parametrize(("title", "agency"), [
+    ("《洪泽区人民政府2023年政府信息公开工作年度报告》", "洪泽区人民政府"),
+    ("中共某某县委办公室、某某县人民政府办公室2023年政府信息公开工作年度报告", "中共某某县委办公室、某某县人民政府办公室"),
+    ("2023年度某某县民政局政府信息公开工作年度报告", "某某县民政局"),
+    ("根据条例规定，现将我局2023年政府信息公开工作年度报告公布如下。", ""),
+])
+def test_title_lines_and_sentences(title: str, agency: str) -> None:
+    from xxgk.importer import import_document
+    from xxgk.importer.doc import Document
+
+    d = Document("text")
+    for line in (title, "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
+        d.para(line)
+    r = import_document(d, "t.txt").report
+    assert (r.year, r.agency) == (2023, agency)
+    assert bool(r.texts.get("preamble")) == (agency == "")  # a sentence is the preamble
