@@ -108,10 +108,13 @@ def test_tab_row_starting_like_a_heading_is_a_row(tmp_path: Path, row: str) -> N
 T4_WITH_BLANKS = ["10", "1", "", "", "11", "", "", "", "", "0", "5", "", "", "", "5"]
 
 
-@pytest.mark.parametrize("kind", ["html", "tab"])
+@pytest.mark.parametrize("kind", ["html", "tab", "docx"])
 def test_table4_with_blank_cells_is_read(tmp_path: Path, kind: str) -> None:
     pub = huaian_published(t4=T4_WITH_BLANKS)
-    path = write(tmp_path, f"r.{'html' if kind == 'html' else 'txt'}", pub.html() if kind == "html" else pub.tab_text())
+    if kind == "docx":
+        path = pub.docx(tmp_path / "r.docx")
+    else:
+        path = write(tmp_path, f"r.{'html' if kind == 'html' else 'txt'}", pub.html() if kind == "html" else pub.tab_text())
     r = import_report(path).report
     assert [r.cells[f"t4.{c}"] for c in T4_COLS] == [int(v) if v else None for v in T4_WITH_BLANKS]
     found = {f.id for f in check(r)}
@@ -130,8 +133,10 @@ def test_figures_run_together_are_refused_with_the_real_reason(tmp_path: Path, c
     # the refusal must not claim there are no headings and no tables.
     headless = "\n".join(ln for ln in joined.split("\n") if not re.match(r"^[一二三四五六]、\S{4,20}情况$", ln))
     assert headless.count("\n") < joined.count("\n")
-    for n, text in enumerate((joined, headless)):
-        path = write(tmp_path, f"together{n}.txt", text)
+    # And a web page whose table was pasted as paragraphs, one run-together row each.
+    page = "<html><body>" + "".join(f"<p>{ln}</p>" for ln in headless.split("\n")) + "</body></html>"
+    for n, (text, suffix) in enumerate(((joined, "txt"), (headless, "txt"), (page, "html"))):
+        path = write(tmp_path, f"together{n}.{suffix}", text)
         with pytest.raises(InputError) as err:
             import_report(path)
         msg = str(err.value)
