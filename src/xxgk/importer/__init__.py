@@ -18,7 +18,7 @@ from typing import Any
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import read_sections
-from xxgk.importer.tables import detect_format, locate, read_tables, run_together
+from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
 from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
@@ -264,21 +264,22 @@ def import_document(doc: Document, name: str) -> ImportResult:
                         skipped_rows=tables.skipped)
 
 
-def _mixed_versions(doc: Document, regions, year: int | None, version: str,
+def _mixed_versions(doc: Document, regions: Regions, year: int | None, version: str,
                     reason: str) -> tuple[str, str, dict[str, str]]:
     """(report version, reason, {table: its own version}) when the tables are printed in
     different format versions: the report takes the version of its year if one of its tables is
     in it (the rest are read by their own labels and mapped), else that of 表三."""
     from xxgk.importer.versions import table_versions
 
-    own = table_versions(doc, regions, "")
+    own = table_versions(doc, regions)
     if len(set(own.values())) < 2:
         return version, reason, {}
     if year is not None:
         try:
-            version = format_for_year(year).version if format_for_year(year).version in own.values() else version
-        except InputError:
-            pass
+            right = format_for_year(year).version
+        except InputError:  # a year no format covers is refused later, with its own message
+            right = version
+        version = right if right in own.values() else version
     names = "，".join(f"{load_format(v).tables[t].short}为{load_format(v).source}格式" for t, v in own.items())
     fmt = load_format(version)
     reason = f"各表格式不一（{names}）；报告按{fmt.source}格式读取，其他格式的表格按其自身的标签读取后对应"

@@ -18,7 +18,7 @@ from xxgk.importer.sections import heading_key
 from xxgk.importer.tables import value_like
 
 _MIN_CELL_GAPS = 20  # a report's tables have well over a hundred cells
-_MAX_CELL = 60  # longer lines are prose (the longest official label has 37 characters)
+_MAX_CELL = 60  # longer lines are prose (no official label reaches 45 characters)
 
 
 def _is_prose(text: str) -> bool:
@@ -46,11 +46,11 @@ def cell_gaps(lines: list[str]) -> tuple[int, int] | None:
     step, count = gaps.most_common(1)[0]
     if count < _MIN_CELL_GAPS:
         return None
+    # Row breaks: the commonest larger gap that no number of empty cells explains.
     rows = [(c, g) for g, c in gaps.items() if g > step and g % step]
     if not rows:
         return None
-    row = max(rows)[1]
-    return step, row
+    return step, max(rows)[1]
 
 
 def read_cell_lines(lines: list[str], step: int, row_step: int) -> Document:

@@ -11,11 +11,16 @@ the printed table does not have are noted too, so they are not reported again as
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from xxgk.importer.doc import Document
 from xxgk.importer.labels import canon
 from xxgk.report import CellNote
 from xxgk.spec import Format
-from xxgk.values import FORM_VERSION
+from xxgk.values import FORM_VERSION, Value
+
+if TYPE_CHECKING:
+    from xxgk.importer.tables import Regions, TableRead
 
 _SHOWN = 4  # rows named in a message before "等"
 
@@ -33,11 +38,11 @@ def _named(labels: list[str]) -> str:
     return shown + (f"等 {len(labels)} 项" if len(labels) > _SHOWN else "")
 
 
-def _printed(values: list) -> str:
+def _printed(values: list[Value | None]) -> str:
     return "、".join("空" if v is None else str(v) for v in values)
 
 
-def merge(out, report_fmt: Format, table_fmt: Format, table: str, read) -> None:
+def merge(out: TableRead, report_fmt: Format, table_fmt: Format, table: str, read: TableRead) -> None:
     """Put ``read`` (a TableRead of ``table`` in ``table_fmt``) into ``out`` under the keys of
     ``report_fmt``, and note once what the two formats do not share."""
     out.found.extend(t for t in read.found if t not in out.found)
@@ -47,7 +52,7 @@ def merge(out, report_fmt: Format, table_fmt: Format, table: str, read) -> None:
             out.cells[key] = value
     own_rows = {k.rsplit(".", 1)[0] for k in report_fmt.cells if k.startswith(table + ".")}
     for note in read.notes:
-        if note.key in report_fmt.cells or note.key == table or note.key.rstrip(".") in own_rows:
+        if note.key in report_fmt.cells or note.key == table or note.key in own_rows:
             out.notes.append(note)
     missing_rows, missing_cells = [], []
     for label, keys in _rows(report_fmt, table):
@@ -75,9 +80,10 @@ def merge(out, report_fmt: Format, table_fmt: Format, table: str, read) -> None:
     out.notes.append(CellNote(table, FORM_VERSION, table_fmt.version, "；".join(parts) + "。"))
 
 
-def table_versions(doc: Document, regions, report_version: str) -> dict[str, str]:
-    """The tables printed in another format than ``report_version``: {table key: its version}."""
+def table_versions(doc: Document, regions: Regions) -> dict[str, str]:
+    """{table key: the format version it is printed in}, for the tables whose version shows
+    (表四 is the same in every format)."""
     from xxgk.importer.tables import t2_version, t3_version
 
     found = {"t2": t2_version(doc, regions), "t3": t3_version(canon("".join(r.own for r in regions.t3_rows())))}
-    return {t: v for t, v in found.items() if v is not None and v != report_version}
+    return {t: v for t, v in found.items() if v is not None}
