@@ -27,6 +27,9 @@ UNREAD = "unread"
 # by its position because its label could not be checked. Keyed by the row (``t3.new``) or table.
 LABEL_VARIANT = "label_variant"
 LABEL_UNVERIFIED = "label_unverified"
+# Import only: a published table printed in another format version than the report (keyed by the
+# table, ``t3``), and each of the report's cells that table does not have (rule FORM-VERSION).
+FORM_VERSION = "form_version"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _LEADING_NUMBER = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)")

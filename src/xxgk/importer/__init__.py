@@ -18,10 +18,10 @@ from typing import Any
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import read_sections
-from xxgk.importer.tables import detect_format, locate, read_tables
+from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
-from xxgk.spec import available_versions, load_format
-from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
+from xxgk.spec import available_versions, format_for_year, load_format
+from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a published report is well under 5 MB, PDFs included
 SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx",
@@ -61,8 +61,18 @@ class ImportResult:
     @property
     def cells_rejected(self) -> list[str]:
         return [n.key for n in self.report.notes
-                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, "normalised")
+                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, FORM_VERSION, "normalised")
                 and self.report.cells.get(n.key) is None]
+
+    @property
+    def cells_other_format(self) -> list[str]:
+        """The report's cells that a table printed in another format version does not have."""
+        return [n.key for n in self.report.notes if n.problem == FORM_VERSION and n.key in self.report.cells]
+
+    @property
+    def tables_other_format(self) -> dict[str, str]:
+        """{table key: the format version it is printed in}, for tables not in the report's format."""
+        return {n.key: n.raw for n in self.report.notes if n.problem == FORM_VERSION and n.key not in self.report.cells}
 
     @property
     def variants(self) -> list[tuple[str, str]]:
@@ -94,7 +104,8 @@ class ImportResult:
             f"格式：{fmt.source}《{fmt.name}》——{self.format_reason}",
             f"表格：找到 {'、'.join(shorts) or '无'}" + (f"；未找到 {'、'.join(missing_tables)}" if missing_tables else ""),
             f"单元格：共 {self.cells_total} 个，读到 {self.cells_read} 个，空白 {len(self.cells_blank)} 个，"
-            f"无法读取 {len(self.cells_unread)} 个，内容不是合格数字 {len(self.cells_rejected)} 个",
+            f"无法读取 {len(self.cells_unread)} 个，内容不是合格数字 {len(self.cells_rejected)} 个"
+            + (f"，发布稿的表格格式中没有 {len(self.cells_other_format)} 个" if self.cells_other_format else ""),
             f"部分：找到 {len(self.sections_found)} 个（{'；'.join(self.sections_found) or '无'}）"
             + (f"；缺少 {'；'.join(self.sections_missing)}" if self.sections_missing else ""),
             f"正文：读到 {len(self.texts_found)} 段（{'、'.join(fmt.texts[k].label for k in self.texts_found) or '无'}）",
@@ -102,6 +113,10 @@ class ImportResult:
         if not self.tables_found:
             lines.append("提示：没有找到任何统计表格。从网页复制的文字常把表格的单元格连在一起、丢失结构；"
                          "请改用网页原文件（.html）、Word 文档或 PDF。")
+        for t, v in self.tables_other_format.items():
+            other = load_format(v)
+            lines.append(f"格式不一：{fmt.tables[t].short}按{other.source}格式印制，已按其标签读取并对应到本报告的格式"
+                         "（校验结果中列为 FORM-VERSION）")
         if self.variants:
             lines.append(f"标签写法：{len(self.variants)} 处与规定写法不同，已按规定写法对应（校验结果中列为提示）")
         if self.unverified:
@@ -127,6 +142,8 @@ class ImportResult:
             "cells_read": self.cells_read,
             "cells_blank": self.cells_blank,
             "cells_unread": self.cells_unread,
+            "cells_other_format": self.cells_other_format,
+            "tables_other_format": self.tables_other_format,
             "sections_found": self.sections_found,
             "sections_missing": self.sections_missing,
             "texts_found": self.texts_found,
@@ -201,10 +218,18 @@ def import_document(doc: Document, name: str) -> ImportResult:
     if year is None:
         year = _period_year(doc)
     version, reason = detect_format(doc, regions, year)
+    version, reason, others = _mixed_versions(doc, regions, year, version, reason)
     fmt = load_format(version)
     subtopics = [f"s1.{s.key}" for s in fmt.subtopics]
     sec = read_sections(doc, subtopics, [h.label for h in fmt.headings])
-    tables = read_tables(fmt, doc, regions)
+    tables = read_tables(fmt, doc, regions, others)
+    together = run_together(doc)
+    if len(together) >= 2 and "t3" not in tables.found:
+        raise InputError(
+            f"{name} 中表格每一行的数字连在了一起（例如“{_longest_run(together)}”），分不清哪个数字属于哪一格，"
+            "因此不读取这些表格（不按猜测拆分数字）。这通常是从网页复制文字时丢失了表格的分隔。"
+            "请改用网页原文件（.html）、Word 文档（.docx）或 PDF 再导入。"
+        )
     # Without a table, a document is taken for a report only if it has its title and the
     # parts' headings: "一、总体情况" alone starts many a work summary.
     looks_like = bool(tables.found) or len(sec.headings) >= 4 or (len(sec.headings) >= 2 and sec.year is not None)
@@ -222,7 +247,9 @@ def import_document(doc: Document, name: str) -> ImportResult:
     first = min(load_format(v).first_year for v in available_versions())
     if year < first:
         raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
-    report = Report(year=year, agency=sec.agency, format=version)
+    from xxgk.importer.sections import signed_agency
+
+    report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
     report.cells.update(tables.cells)
     report.notes = list(tables.notes)
     for key, paras in sec.texts.items():
@@ -235,6 +262,33 @@ def import_document(doc: Document, name: str) -> ImportResult:
     return ImportResult(report=report, source=name, kind=doc.kind_label, format_reason=reason,
                         tables_found=[t for t in ("t2", "t3", "t4") if t in tables.found],
                         skipped_rows=tables.skipped)
+
+
+def _mixed_versions(doc: Document, regions: Regions, year: int | None, version: str,
+                    reason: str) -> tuple[str, str, dict[str, str]]:
+    """(report version, reason, {table: its own version}) when the tables are printed in
+    different format versions: the report takes the version of its year if one of its tables is
+    in it (the rest are read by their own labels and mapped), else that of 表三."""
+    from xxgk.importer.versions import table_versions
+
+    own = table_versions(doc, regions)
+    if len(set(own.values())) < 2:
+        return version, reason, {}
+    if year is not None:
+        try:
+            right = format_for_year(year).version
+        except InputError:  # a year no format covers is refused later, with its own message
+            right = version
+        version = right if right in own.values() else version
+    names = "，".join(f"{load_format(v).tables[t].short}为{load_format(v).source}格式" for t, v in own.items())
+    fmt = load_format(version)
+    reason = f"各表格式不一（{names}）；报告按{fmt.source}格式读取，其他格式的表格按其自身的标签读取后对应"
+    return version, reason, {t: v for t, v in own.items() if v != version}
+
+
+def _longest_run(lines: list[str]) -> str:
+    """The line whose run of figures is longest: the clearest example to show."""
+    return max(lines, key=lambda t: len(re.search(r"\d*$", t).group()))
 
 
 def _period_year(doc: Document) -> int | None:

@@ -30,7 +30,7 @@ class Item:
 
 @dataclass
 class Document:
-    kind: str  # "html", "docx", "text" (tab-separated) or "layout" (pdftotext -layout)
+    kind: str  # "html", "docx", "text" (tab-separated), "lines" (one cell per line) or "layout" (pdftotext -layout)
     items: list[Item] = field(default_factory=list)
     title_hint: str = ""  # e.g. an HTML <title>
 
@@ -42,6 +42,7 @@ class Document:
     @property
     def kind_label(self) -> str:
         return {"html": "网页（HTML）", "docx": "Word 文档（.docx）", "text": "文本（制表符分隔的表格）",
+                "lines": "从网页复制的文本（每个单元格一行）",
                 "layout": "PDF 提取文本（pdftotext -layout）"}[self.kind]
 
     def para(self, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from xxgk.importer.doc import PARA, Document
 from xxgk.importer.labels import canon, tidy
@@ -26,6 +27,14 @@ _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*(?:
 _TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d。，,]{2,30}?)\s*(?:政府信息公开|政务公开)[^。]{0,12}?报告")
 _FOOTER = re.compile(r"版权所有|网站标识码|ICP备|主办单位|承办单位|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇")
 _FEE = re.compile(r"处理费|收费")
+# What makes a line a sentence rather than a title, and what no agency name holds.
+_SENTENCE = re.compile(r"[。，,；;！？!?]|根据|按照|编写|编制|我[厅局委办院区县市镇乡]")
+_NOT_IN_NAME = re.compile(r"[：:“”\"《》]")
+_MAX_TITLE = 60
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# Before the first heading, without a title line: where the report's preamble starts (page
+# navigation and menus say none of this).
+_PREAMBLE = re.compile(r"条例|统计期限|统计期间|本报告|年度报告")
 
 
 def heading_key(text: str) -> str | None:
@@ -49,29 +58,69 @@ class Sections:
     section_of: dict[int, str] = field(default_factory=dict)  # item index → section key
 
 
+def is_name(text: str) -> bool:
+    """Whether ``text`` can be an agency's name: a short run of Chinese with no clause in it
+    (``根据《条例》……我厅编写了`` is a sentence, ``source: …`` a note, neither a name)."""
+    t = tidy(text)
+    cjk = len(re.findall(r"[\u3400-\u9fff]", t))
+    return 2 <= len(t) <= 30 and cjk >= 0.8 * len(t) and not _SENTENCE.search(t) and not _NOT_IN_NAME.search(t)
+
+
+def _is_title_line(text: str) -> bool:
+    """A title stands on a line of its own; a sentence that names the report (``我厅编写了
+    2019年政府信息公开工作年度报告``) is the preamble, not a title."""
+    t = tidy(text)
+    return len(t) <= _MAX_TITLE and not _SENTENCE.search(t)
+
+
 def find_title(doc: Document) -> tuple[int | None, str, int | None]:
-    """(year, agency, index of the title paragraph) from the first paragraphs or the page title."""
+    """(year, agency, index of the title paragraph) from the first paragraphs or the page title.
+    Without a title line, the year of a sentence that names the report, no agency, no index."""
     paras = [(i, it.cells[0]) for i, it in enumerate(doc.items) if it.kind == PARA]
     first_heading = next((i for i, t in paras if heading_key(t)), len(doc.items))
+    in_sentence = None
     for n, (i, t) in enumerate(paras):
         if i > first_heading:
             break
         m = _TITLE.search(t)
+        if m and not _is_title_line(t):
+            in_sentence = in_sentence or int(m.group("year"))
+            continue
         if not m:
             m2 = _TITLE_YEAR_FIRST.match(t.strip())
             if m2:
-                return int(m2.group("year")), tidy(m2.group("agency")), i
+                agency = tidy(m2.group("agency"))
+                return int(m2.group("year")), agency if is_name(agency) else "", i
             continue
         agency = tidy(t[: m.start()]).strip("《》 ")
         if not agency and n > 0:
             prev = paras[n - 1][1].strip()
             if len(prev) <= 30 and "。" not in prev and "报告" not in prev:
                 agency = tidy(prev)
-        return int(m.group("year")), agency, i
+        return int(m.group("year")), agency if is_name(agency) else "", i
     m = _TITLE.search(doc.title_hint or "")
     if m:
-        return int(m.group("year")), tidy(doc.title_hint[: m.start()]).strip("《》 "), None
-    return None, "", None
+        # A page title is the portal's: its agency counts only if the report itself names it.
+        agency = tidy(doc.title_hint[: m.start()]).strip("《》 ")
+        body = "".join(it.text for it in doc.items)
+        return int(m.group("year")), agency if is_name(agency) and agency in body else "", None
+    return in_sentence, "", None
+
+
+def _signature(doc: Document) -> tuple[int, int] | None:
+    """(item index of the name, of the date) when the report ends signed: a name on its own line
+    right above the closing date, among the last paragraphs."""
+    paras = [i for i, it in enumerate(doc.items) if it.kind == PARA][-6:]
+    for above, line in pairwise(paras):
+        if _DATE_LINE.match(doc.items[line].cells[0].strip()) and is_name(doc.items[above].cells[0]):
+            return above, line
+    return None
+
+
+def signed_agency(doc: Document) -> str:
+    """The agency that signs the report (see :func:`_signature`), or ``""``."""
+    sig = _signature(doc)
+    return tidy(doc.items[sig[0]].cells[0]) if sig else ""
 
 
 def split_run_in_heading(text: str, official: list[str]) -> tuple[str, str] | None:
@@ -99,9 +148,10 @@ def read_sections(doc: Document, subtopics: list[str], official: list[str] | Non
     out.year, out.agency, title_at = find_title(doc)
     section, sub, last_ord = "", "s1.intro", 0
     started = title_at is not None
+    signature = set(_signature(doc) or ())
     for i, it in enumerate(doc.items):
-        if title_at is not None and i <= title_at:
-            continue
+        if (title_at is not None and i <= title_at) or i in signature:
+            continue  # the title and the signature are no section's text
         if it.kind != PARA:
             out.section_of[i] = section
             continue
@@ -123,6 +173,8 @@ def read_sections(doc: Document, subtopics: list[str], official: list[str] | Non
                 continue
             text = run_in[1]
         out.section_of[i] = section
+        if not started and title_at is None and section == "" and _PREAMBLE.search(text) and "。" in text:
+            started = True  # no title line: the preamble starts the report
         if not started:
             continue
         if section == "s6" and _FOOTER.search(text):

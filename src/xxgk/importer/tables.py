@@ -234,22 +234,67 @@ def _t2_distinctive_labels() -> dict[str, list[str]]:
     }
 
 
+def t3_version(t3: str) -> str | None:
+    """The format of 表三 from its folded text: 2021 splits （六） into three rows, 2019 has one."""
+    if "逾期不补正" in t3 or "收费通知" in t3:
+        return "2021"
+    if "其他处理" in t3:
+        return "2019"
+    return None
+
+
+def _t2_labels_found(text: str) -> tuple[str, list[str]] | None:
+    for version, labels in _t2_distinctive_labels().items():
+        found = [w for w in labels if canon(w) in text]
+        if found:
+            return version, found
+    return None
+
+
+def t2_version(doc: Document, regions: Regions) -> str | None:
+    """The format of 表二 from the labels only one format has, read before 表三 starts."""
+    end = regions.rows[regions.t3_start].index if regions.t3_start is not None else len(doc.items)
+    found = _t2_labels_found(canon("".join(it.text for it in doc.items[:end] if it.kind == ROW)))
+    return found[0] if found else None
+
+
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
     """("2021" or "2019", the reason in Chinese) from the tables' own shape."""
-    t3 = canon("".join(r.own for r in regions.t3_rows()))
-    if "逾期不补正" in t3 or "收费通知" in t3:
+    t3 = t3_version(canon("".join(r.own for r in regions.t3_rows())))
+    if t3 == "2021":
         return "2021", "表三（六）其他处理分三项（25 行），为国办公开办函〔2021〕30号格式"
-    if "其他处理" in t3:
+    if t3 == "2019":
         return "2019", "表三（六）其他处理只有一行（23 行），为国办公开办函〔2019〕60号试行格式"
-    everything = canon("".join(it.text for it in doc.items if it.kind == ROW))
-    for version, labels in _t2_distinctive_labels().items():
-        found = [w for w in labels if canon(w) in everything]
-        if found:
-            fmt = load_format(version)
-            return version, f"表二的栏目（{'、'.join(found[:2])}等）为{fmt.source}格式"
+    t2 = _t2_labels_found(canon("".join(it.text for it in doc.items if it.kind == ROW)))
+    if t2:
+        version, found = t2
+        fmt = load_format(version)
+        return version, f"表二的栏目（{'、'.join(found[:2])}等）为{fmt.source}格式"
     if year is not None and year <= 2020:
         return "2019", f"表格未能确定格式；按报告年度 {year} 年采用 2019 年试行格式"
     return "2021", "表格未能确定格式；按报告年度采用现行（2021）格式"
+
+
+@cache
+def _row_label_cores() -> tuple[str, ...]:
+    """The folded labels of every 表二 and 表三 row, in every format, longest first."""
+    cores = {core(a.label) for v in available_versions() for a in (
+        *load_format(v).tables["t3"].rows,
+        *(r for b in load_format(v).tables["t2"].blocks for r in b.rows))}
+    return tuple(sorted((c for c in cores if c), key=len, reverse=True))
+
+
+def run_together(doc: Document) -> list[str]:
+    """Lines that are a table row whose figures lost their separators: an official row label
+    followed straight by three or more digits (``一、本年新收政府信息公开申请数量160000016``)."""
+    found = []
+    for it in doc.items:
+        text = canon(it.text)
+        if len(text) > 80 or "。" in text:
+            continue
+        if any(re.search(re.escape(c) + r"\d{3,}$", text) for c in _row_label_cores()):
+            found.append(tidy(it.text))
+    return found
 
 
 # ------------------------------------------------------------------ 表三
@@ -502,7 +547,10 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
     for k in range(header_at, min(header_at + 12, len(regions.rows))):
         r = regions.rows[k]
         vals = values_of(doc, regions, r, n)
-        if r.numbers >= n // 2 and vals is not None:
+        # A figure row may have blank cells (a portal leaves 0 out); a row of value cells only,
+        # exactly as many as 表四 has columns, is the figure row all the same.
+        blanks_allowed = not r.labels and r.numbers and len(r.values) == n
+        if (r.numbers >= n // 2 or blanks_allowed) and vals is not None:
             out.found.append("t4")
             order = _t4_group_order(table, regions.rows[header_at:k])
             by_group = [c for g in order for c in table.columns if c.key.startswith(g + ".")]
@@ -529,9 +577,19 @@ def _t4_group_order(table: Table, header: list[RowView]) -> list[str]:
     return sorted(groups, key=lambda g: at[g])
 
 
-def read_tables(fmt: Format, doc: Document, regions: Regions) -> TableRead:
+def read_tables(fmt: Format, doc: Document, regions: Regions, versions: dict[str, str] | None = None) -> TableRead:
+    """Every table read into ``fmt``'s keys; a table printed in another format (``versions``:
+    table key → version) is read by its own labels and merged (:mod:`xxgk.importer.versions`)."""
+    from xxgk.importer.versions import merge
+
     out = TableRead()
-    read_t2(fmt, doc, regions, out)
-    read_t3(fmt, doc, regions, out)
-    read_t4(fmt, doc, regions, out)
+    for key, reader in (("t2", read_t2), ("t3", read_t3), ("t4", read_t4)):
+        other = (versions or {}).get(key)
+        if other is None:
+            reader(fmt, doc, regions, out)
+            continue
+        own = load_format(other)
+        read = TableRead()
+        reader(own, doc, regions, read)
+        merge(out, fmt, own, key, read)
     return out

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from xxgk.errors import InputError
+from xxgk.importer.copied import cell_gaps, read_cell_lines
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import heading_key
 
@@ -41,6 +42,9 @@ def read_text(raw: bytes, name: str) -> Document:
         return _tab_text(lines)
     if sum(bool(re.search(r"\S {2,}\S", ln)) for ln in lines) >= 5:
         return _layout_text(lines)
+    gaps = cell_gaps(lines)
+    if gaps is not None:
+        return read_cell_lines(lines, *gaps)
     doc = Document("text")
     for ln in lines:
         doc.para(ln)
@@ -51,7 +55,7 @@ def _tab_text(lines: list[str]) -> Document:
     doc = Document("text")
     table, in_table = 0, False
     for ln in lines:
-        if "\t" in ln and not heading_key(ln.strip()):  # a heading indented with a tab stays a heading
+        if "\t" in ln and not _tab_heading(ln):
             doc.row(ln.split("\t"), table)
             in_table = True
         else:
@@ -60,6 +64,13 @@ def _tab_text(lines: list[str]) -> Document:
                 in_table = False
             doc.para(ln)
     return doc
+
+
+def _tab_heading(line: str) -> bool:
+    """A heading indented or followed by tabs stays a heading; a row whose first cell reads like
+    one (``三、本年度办理结果`` then ``2. 重复申请`` and figures) is a table row."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    return len(cells) == 1 and heading_key(cells[0]) is not None
 
 
 def _layout_text(raw_lines: list[str]) -> Document:

@@ -482,7 +482,25 @@ def format_year(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if right.version != ctx.fmt.version:
         yield ctx.finding(rule, where=ctx.fmt.version, left=ctx.fmt.version, right=ctx.report.year,
                           found=f"{ctx.fmt.source}《{ctx.fmt.name}》",
-                          expected=f"{right.source}《{right.name}》")
+                          expected=f"{right.source}《{right.name}》", detail="")
+        return
+    # Tables of an imported report printed in another version: one finding for the report,
+    # naming each such table and what its format lacks (the importer's table notes).
+    from xxgk.spec import load_format
+    from xxgk.values import FORM_VERSION
+
+    notes = [n for n in ctx.report.notes if n.problem == FORM_VERSION]
+    tables = [n for n in notes if n.key in ctx.fmt.tables]
+    if not tables:
+        return
+    others = {n.raw for n in tables}
+    old = load_format(sorted(others)[0])
+    shorts = "、".join(ctx.fmt.tables[n.key].short for n in tables)
+    rest = "、".join(t.short for k, t in ctx.fmt.tables.items() if k not in {n.key for n in tables})
+    detail = f"其中只有{shorts}用的是这一格式" + (f"（{rest}为规定格式）" if rest else "") + "。" + "".join(n.fix for n in tables)
+    yield ctx.finding(rule, where="mixed", cells=[n.key for n in notes if n.key in ctx.fmt.cells],
+                      left=old.version, right=ctx.report.year, found=f"{old.source}《{old.name}》",
+                      expected=f"{right.source}《{right.name}》", detail=detail)
 
 
 def _heading_matches(ctx: Context) -> list[tuple[str, str | None]]:
