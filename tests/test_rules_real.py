@@ -113,3 +113,73 @@ def test_all_upheld_claim_with_a_blank_part(example: Report) -> None:
                           "t4.review.total": 2})
     found = fired(example, "TXT-T4-UPHELD")
     assert len(found) == 1 and found[0].right == 1
+
+
+# ------------------------------------------------------------------ 8. fee statements
+# What 六 says about this year's fees, as real reports word it.
+STATES_THE_YEAR = [
+    # 保定市科学技术局 2024 (../shared/examples/baoding-kjj-2024.txt)
+    "认真贯彻执行国务院办公厅《政府信息公开信息处理费管理办法》和《关于政府信息公开处理费管理有关事项的通知》。"
+    "2024年我局未收取信息处理费。",
+    # 洪泽区人民政府 2023 (../shared/examples/hongze-district-2023.pdf), as pdftotext gives it
+    "2023 年，区政府严格落实《政府信息公开信息处理费管理办\n法》，全年收取政府信息公开信息处理费 0 元。",
+    # 淮安市人民政府 2024 (../shared/examples/huaian-2024.txt)
+    "2024 年，市政府严格落实《政府信息公开信息处理费管理\n办法》，全年收取政府信息公开信息处理费 3940 元。",
+    # a provincial finance department's portal page
+    "本年度未收取信息处理费。",
+    # city reports quoted in public parsers' tests
+    "2025 年有 1 件政府信息公开申请案件收取信息处理费 380 元。",
+    "依据《政府信息公开信息处理费管理办法》规定，2025年全市实际收取信息处理费共计400元。",
+    # the wordings issue 11 lists
+    "本年度无收取信息处理费情况。",
+    "本机关没有收取信息处理费。",
+    "本年度未产生信息处理费。",
+    "本年度不涉及信息处理费收取。",
+    "本年度未收取任何费用。",
+    "本年度信息处理费为零。",
+    "2024年收取信息处理费0元。",
+    "本年度未发出信息处理费收费通知，未收取信息处理费。",
+    "本年度发出收费通知 2 件，实际收取信息处理费 200 元。",
+]
+POLICY_ONLY = [
+    # a municipal agency's guide (Chongqing): a general rule, not this year's figure
+    "本机关提供政府信息不收取费用。但是，申请人申请公开政府信息的数量、频次明显超过合理范围的，本机关将按照"
+    "《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）规定收取信息处理费。",
+    # the first sentence of 保定's 六 alone
+    "认真贯彻执行国务院办公厅《政府信息公开信息处理费管理办法》和《关于政府信息公开处理费管理有关事项的通知》。",
+    "严格执行《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），申请人申请公开政府信息的数量、频次明显超过"
+    "合理范围的，可以收取信息处理费。",
+    "行政机关收取信息处理费的，应当发出收费通知，列明收费依据和金额。",
+    "本机关不涉及其他需要报告的事项。严格执行《政府信息公开信息处理费管理办法》。",
+]
+
+
+@pytest.mark.parametrize("text", STATES_THE_YEAR)
+def test_a_statement_of_the_years_fees_is_read(example: Report, text: str) -> None:
+    from xxgk.rules.prose import compact, fee_states_year
+
+    assert fee_states_year(compact(text))
+    example.texts["s6.fees"] = text
+    assert not fired(example, "FORM-S6-FEE-POLICY") and not fired(example, "FORM-S6-FEE")
+
+
+@pytest.mark.parametrize("text", POLICY_ONLY)
+def test_the_fee_policy_alone_states_no_years_fees(example: Report, text: str) -> None:
+    from xxgk.rules.prose import compact, fee_amounts, fee_none, fee_states_year
+
+    flat = compact(text)
+    assert not fee_states_year(flat) and not fee_none(flat) and not fee_amounts(flat)
+    example.texts["s6.fees"] = text
+    assert len(fired(example, "FORM-S6-FEE-POLICY")) == 1
+
+
+def test_policy_recital_does_not_contradict_collected_fees(huaian: Report) -> None:
+    # "不收取费用" in a recital of the rule is not "we collected nothing this year".
+    huaian.texts["s6.fees"] = POLICY_ONLY[0] + "全年收取政府信息公开信息处理费 3940 元。"
+    assert not fired(huaian, "TXT-FEE")
+
+
+def test_zero_amount_against_collected_fees_is_one_finding(huaian: Report) -> None:
+    huaian.texts["s6.fees"] = STATES_THE_YEAR[1]  # 洪泽's "收取……0 元" against 3940 filled in
+    found = fired(huaian, "TXT-FEE")
+    assert [(f.left, f.right) for f in found] == [(0, 3940)]

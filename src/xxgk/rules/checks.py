@@ -567,10 +567,12 @@ def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return
     flat = P.compact(_s6_text(ctx))
     label = f"“{ctx.fmt.heading('s6')}”"
-    if collected > 0 and P.FEE_NONE.search(flat) and "处理费" in flat:
+    amounts = P.fee_amounts(flat)
+    # "收取信息处理费0元" is a stated amount: reported once, as an amount.
+    if collected > 0 and P.fee_none(flat) and "处理费" in flat and not any(a == 0 for _, a in amounts):
         yield ctx.finding(rule, where="zero", cells=["s6.fees", "fees.collected"], left=0, right=collected,
                           text_label=label, reason=f"正文说未收取信息处理费，但填写的实际收取金额为 {format_value(collected)} 元。")
-    for at, amount in P.fee_amounts(flat):
+    for at, amount in amounts:
         if amount != collected:
             yield ctx.finding(rule, where=f"amount@{at}", cells=["s6.fees", "fees.collected"],
                               left=amount, right=collected, text_label=label,
@@ -600,8 +602,8 @@ def fee_statement(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if not text:
         return  # FORM-S6-EMPTY says so already
     level = rule.params.get("level", "missing")
-    mentions = "处理费" in text or "收费" in text
-    states = bool(P.FEE_NONE.search(text) or P.fee_amounts(text) or "收费通知" in text)
+    states = P.fee_states_year(text)
+    mentions = "处理费" in text or "收费" in text or states  # "未收取任何费用" states it too
     if level == "missing" and not mentions:
         yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
             f"“{ctx.fmt.heading('s6')}”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"

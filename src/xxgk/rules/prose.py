@@ -130,24 +130,56 @@ def subjects_in(fragment: str) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------ 信息处理费
-# "未收取…", "不收取…", "收取…0元" (but not the 0 that ends "3940元").
-FEE_NONE = re.compile(
-    r"未(?:收取|产生|发生|征收)|没有(?:收取|产生|发生)|不收取|免(?:予)?收取|免收|零收费"
-    r"|收取[^。；]{0,12}?(?<![\d.零〇一二两三四五六七八九十百千万])(?:0|零)元"
+# How 六 states this year's fees, as phrases seen in real reports. A phrase counts only in a
+# clause that speaks of fees and does not recite the policy: "本机关提供政府信息不收取费用。
+# 但是……明显超过合理范围的，本机关将按照……（国办函〔2020〕109号）……收取信息处理费" states no
+# year's figure at all.
+FEE_WORDS = re.compile(r"处理费|收费|费用|收取")
+FEE_NONE_PHRASES = (
+    r"未(?:曾)?(?:收取|产生|发生|征收|有收取)",       # 未收取任何费用, 未产生信息处理费
+    r"没有(?:收取|产生|发生)",                       # 没有收取信息处理费
+    r"无(?:收取|收费|信息处理费)",                    # 无收取, 无信息处理费收取情况
+    r"不涉及",                                        # 不涉及信息处理费
+    r"(?:为|是)(?:零|0)元?(?![\d.])",                  # 信息处理费为零, 收费金额为0
+    r"收取[^。；]{0,12}?(?<![\d.零〇一二两三四五六七八九十百千万])(?:0|零)元",  # 收取信息处理费0元
+    r"(?:处理费|收费|收取情况)[:：]?无$",            # 信息处理费收取情况：无
 )
+FEE_POLICY_MARKERS = re.compile(r"可以|可按|可收|将按|将依|应当|超过合理范围|明显超过|超出一定")
+_FEE_NONE = re.compile("|".join(f"(?:{p})" for p in FEE_NONE_PHRASES))
+_FEE_NOTICES = re.compile(r"(?:发出|发送|送达)[^。；]{0,6}收费通知[^。；]{0,4}?\d|未(?:发出|发送|送达)[^。；]{0,4}收费通知")
 _FEE_AMOUNT = re.compile(
     r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?"
     r"(?:为|是|达|共|共计)?(?P<amount>\d[\d,，.]*)(?P<unit>万?元)"
 )
 
 
+def _fee_clauses(flat: str) -> Iterator[tuple[int, str]]:
+    """(offset, clause) of each clause of compacted text that speaks of this year's fees."""
+    for m in re.finditer(r"[^。；;！？!?]+", flat):
+        clause = m.group(0)
+        if FEE_WORDS.search(clause) and not FEE_POLICY_MARKERS.search(clause):
+            yield m.start(), clause
+
+
+def fee_none(flat: str) -> bool:
+    """Whether compacted text says no fee was collected (or arose) this year."""
+    return any(_FEE_NONE.search(clause) for _, clause in _fee_clauses(flat))
+
+
+def fee_states_year(flat: str) -> bool:
+    """Whether compacted text says what was charged this year: none, an amount, or notices."""
+    return fee_none(flat) or bool(fee_amounts(flat)) or any(
+        _FEE_NOTICES.search(clause) for _, clause in _fee_clauses(flat))
+
+
 def fee_amounts(flat: str) -> list[tuple[int, Decimal]]:
     """(position, amount in 元) of every fee collected that compacted text states."""
     out = []
-    for m in _FEE_AMOUNT.finditer(flat):
-        try:
-            amount = Decimal(m.group("amount").replace(",", "").replace("，", "").rstrip("."))
-        except ArithmeticError:  # "1.2.3元" is no amount
-            continue
-        out.append((m.start(), amount * 10000 if m.group("unit") == "万元" else amount))
+    for at, clause in _fee_clauses(flat):
+        for m in _FEE_AMOUNT.finditer(clause):
+            try:
+                amount = Decimal(m.group("amount").replace(",", "").replace("，", "").rstrip("."))
+            except ArithmeticError:  # "1.2.3元" is no amount
+                continue
+            out.append((at + m.start(), amount * 10000 if m.group("unit") == "万元" else amount))
     return out
