@@ -3,6 +3,8 @@ about 表二 (issue 11 items 7–9). Wordings are taken from real published repo
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from fixtures import HUAIAN_T3, huaian_2024
@@ -183,3 +185,103 @@ def test_zero_amount_against_collected_fees_is_one_finding(huaian: Report) -> No
     huaian.texts["s6.fees"] = STATES_THE_YEAR[1]  # 洪泽's "收取……0 元" against 3940 filled in
     found = fired(huaian, "TXT-FEE")
     assert [(f.left, f.right) for f in found] == [(0, 3940)]
+
+
+# ------------------------------------------------------------------ 9. prose against 表二
+PROACTIVE = "s1.proactive"
+# 淮安 2024's 表二: 规章 1/0/11, 行政规范性文件 8/26/66, 许可 447228, 处罚 3985758, 强制 88283, 收费 96171.6 万元.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "left", "right", "cell"),
+    [
+        ("2024年，市政府制发规章 2 件、行政规范性文件 8 件。", 2, 1, "表二!B4"),
+        ("2024年，市政府制发规章 1 件、行政规范性文件 9 件。", 9, 8, "表二!B5"),
+        ("本年度制定市政府规章两件。", 2, 1, "表二!B4"),
+        ("本年度废止行政规范性文件 20 件，现行有效规范性文件 66 件。", 20, 26, "表二!C5"),
+        ("本机关规范性文件现行有效 60 件。", 60, 66, "表二!D5"),
+        ("截至2024年底，现行有效规范性文件 70 件。", 70, 66, "表二!D5"),
+        ("现行有效的 12 件规章均已在网站公布。", 12, 11, "表二!D4"),
+        ("全年作出行政处罚决定 3985757 件。", 3985757, 3985758, "表二!B13"),
+        ("全年行政许可决定共 447229 件。", 447229, 447228, "表二!B9"),
+        ("行政事业性收费金额为 9617.16 万元。", Decimal("9617.16"), Decimal("96171.6"), "表二!B18"),
+    ],
+)
+def test_prose_figure_for_a_table_two_item_is_checked(huaian: Report, sentence: str, left, right, cell: str) -> None:
+    huaian.texts[PROACTIVE] = sentence
+    found = fired(huaian, "TXT-T2-FIGURE")
+    assert len(found) == 1, [f.message for f in found]
+    f = found[0]
+    assert (f.left, f.right, f.diff) == (left, right, left - right) and f.severity is Severity.ERROR
+    assert f.addresses == ("总体情况!B9", cell)  # the text, then the table cell
+    assert "表二" in f.message and "相差" in f.message
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # 淮安 2024 as published: "政策性文件" are not 行政规范性文件, "新增公开" is not 制发
+        "2024 年，市政府网站主动公开各类政府信息 5500 余条，全年新增公开市政府规章 1 件、市政府及市政府办政策性文件 11 件。",
+        # 上海市 2022 and 2023 (shanghai.gov.cn): published, amended, and figures in brackets
+        "2022年，在上海市人民政府网站、《上海市人民政府公报》主动公开市政府规章13件(含新制定5件,修改4件,废止4件)，"
+        "主动公开市政府和市政府办公厅行政规范性文件42件，人事任免文件106件，其他文件113件。",
+        "2023年，全市共主动公开新增市政府规章18件(含新制定4件,修改14件)、行政规范性文件707件，其他文件34980件。",
+        # 上海市人民政府参事室 2022 and 上海市财政局 2025
+        "根据“三定”方案，本单位无行政许可和对外服务等社会管理职能，无实施行政处罚、行政强制等职权，"
+        "无行政事业性收费项目，无制定规章及规范性文件，故无此类公开信息。",
+        "我局通过“上海市财政局”网站发布信息1266条，主动公开规范性文件11件，编制主动公开目录347条。",
+        # other years, running totals, parts, estimates, ranges, published decisions
+        "本机关2023年制发行政规范性文件 5 件。",
+        "上年制发行政规范性文件 5 件。",
+        "累计制发规范性文件 120 件。",
+        "截至2023年底，现行有效规范性文件 70 件。",
+        "本年度制发各类文件 45 件，其中行政规范性文件 3 件。",
+        "其中市政府制发规范性文件 3 件。",
+        "制发规范性文件 3-5 件。",
+        "制发规范性文件10余件。",
+        "废止规范性文件约 20 件。",
+        "制发规范性文件 5 件以上。",
+        "全年公示行政处罚决定 120 件。",
+        "清理规范性文件 30 件。",
+        "行政事业性收费 9617 元。",
+    ],
+)
+def test_prose_about_table_two_that_must_not_fire(huaian: Report, sentence: str) -> None:
+    import re
+
+    # A real report's own year is the report year: its figures are not skipped as another year's.
+    own = re.match(r"(20\d\d)年，", sentence)
+    huaian.year = int(own.group(1)) if own else huaian.year
+    huaian.texts[PROACTIVE] = sentence
+    assert not fired(huaian, "TXT-T2-FIGURE")
+
+
+def test_amounts_agree_at_the_precision_written(huaian: Report) -> None:
+    for said in ("96171.6", "96171.60", "96172"):
+        huaian.texts[PROACTIVE] = f"本年度行政事业性收费 {said} 万元。"
+        assert not fired(huaian, "TXT-T2-FIGURE"), said
+
+
+def test_blank_table_two_cell_is_its_own_finding(huaian: Report) -> None:
+    huaian.texts[PROACTIVE] = "本年度制发行政规范性文件 9 件。"
+    huaian.cells["t2.normative.issued"] = None
+    assert not fired(huaian, "TXT-T2-FIGURE") and fired(huaian, "CELL-BLANK")
+
+
+def test_hebei_2019_trial_format_made_count() -> None:
+    # 河北省教育厅 2019 (../shared/examples/hebei-education-2019-copied-text.txt): "2019年印发的16个规范性文件
+    # 全部在厅门户网站主动公开"; its 表二 gives 规范性文件 本年新制作数量 16.
+    r = Report.blank(2019, "河北省教育厅")
+    assert r.format == "2019"
+    r.texts[PROACTIVE] = "2019年印发的16个规范性文件全部在厅门户网站主动公开，并配发政策解读说明。"
+    r.cells["t2.normative.made"] = 16
+    assert not fired(r, "TXT-T2-FIGURE")
+    r.cells["t2.normative.made"] = 15
+    assert [(f.left, f.right) for f in fired(r, "TXT-T2-FIGURE")] == [(16, 15)]
+
+
+def test_generated_text_agrees_with_table_two(example: Report) -> None:
+    from xxgk.narrative import regenerate
+
+    report = regenerate(example)[0]
+    assert not fired(report, "TXT-T2-FIGURE")

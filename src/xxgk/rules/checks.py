@@ -556,6 +556,27 @@ def prose_review_none(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                       **_quoted(label))
 
 
+@check("prose_t2")
+def prose_t2(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for item in rule.params["items"]:
+        key = next((k for k in item["expect"] if k in ctx.fmt.cells), None)
+        if key is None:
+            continue
+        known = ctx.known(key)
+        if known is None or known.blank:  # a blank cell is its own finding
+            continue
+        for tkey, label, text in ctx.texts():
+            for fig in P.item_figures(text, item["kind"], item["verb"], item["item"], ctx.report.year):
+                value = known.value
+                if fig.decimals < 6 and isinstance(value, Decimal):
+                    value = round(value, fig.decimals)  # "7730.3 万元" for 7730.28 agrees
+                if fig.number == value:
+                    continue
+                yield ctx.finding(rule, where=f"{tkey}@{fig.start}", cells=[tkey, key], left=fig.number,
+                                  right=known.value, item=item["label"], unit=item.get("unit", "件"),
+                                  cell_label=ctx.fmt.cell_label(key), **_quoted(label))
+
+
 def _s6_text(ctx: Context) -> str:
     return "\n".join(ctx.report.texts.get(k, "") for k in ("s6.fees", "s6.other") if k in ctx.fmt.texts)
 

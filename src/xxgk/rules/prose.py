@@ -146,7 +146,10 @@ FEE_NONE_PHRASES = (
 )
 FEE_POLICY_MARKERS = re.compile(r"可以|可按|可收|将按|将依|应当|超过合理范围|明显超过|超出一定")
 _FEE_NONE = re.compile("|".join(f"(?:{p})" for p in FEE_NONE_PHRASES))
-_FEE_NOTICES = re.compile(r"(?:发出|发送|送达)[^。；]{0,6}收费通知[^。；]{0,4}?\d|未(?:发出|发送|送达)[^。；]{0,4}收费通知")
+# A count of notices, or the generator's "【待填写：…】" where that count is still to be filled in
+# (FACT-BLANK says so; the sentence itself states the year's fees).
+_FEE_NOTICES = re.compile(r"(?:发出|发送|送达)[^。；]{0,6}收费通知[^。；]{0,4}?(?:\d|【待填写)|未(?:发出|发送|送达)[^。；]{0,6}收费通知"
+                          r"|收取[^。；]{0,10}?处理费【待填写")
 _FEE_AMOUNT = re.compile(
     r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?"
     r"(?:为|是|达|共|共计)?(?P<amount>\d[\d,，.]*)(?P<unit>万?元)"
@@ -182,4 +185,86 @@ def fee_amounts(flat: str) -> list[tuple[int, Decimal]]:
             except ArithmeticError:  # "1.2.3元" is no amount
                 continue
             out.append((at + m.start(), amount * 10000 if m.group("unit") == "万元" else amount))
+    return out
+
+
+# ------------------------------------------------------------ 表二 items in prose
+# A figure counts for a 表二 item only when the clause binds it to the item plainly: "制发行政规范性
+# 文件 3 件", "废止规章 1 件", "现行有效规范性文件 66 件", "作出行政处罚决定 120 件", "行政事业性收费
+# 7730.28 万元". Clauses that speak of other periods, running totals, parts or estimates are not
+# read at all: an unclear figure is no finding.
+T2_SKIP = re.compile(
+    r"累计|历年|以来|同比|较上年|上年|去年|上一年|前年|近\d+年|上半年|下半年|季度"
+    r"|其中|清理|修改|修订|备案|审查|审核|解读|征求意见"
+)
+# A decision figure in a clause about publishing ("公示行政处罚决定120件") counts what was
+# published, not what was decided; documents need a verb of their own ("制发", "废止") anyway.
+T2_SKIP_DECISION = re.compile(r"公示|公开|上网|归集|推送")
+_T2_APPROX = re.compile(r"^(?:余|多|以上|左右|之多)")
+_T2_QUAL = r"(?P<q>[^\d，,、。；;《》]{0,10}?)"  # "市政府", "本机关" between the verb and the item
+_T2_FILLER = r"(?:数量|数)?(?:共计|共|合计|总计|为|是|达)?"
+_T2_COUNT = r"(?P<n>\d+|[零〇一二两三四五六七八九十百千万]+)(?:件|个|部|份|宗)"
+_T2_AMOUNT = r"(?P<n>\d[\d,]*(?:\.\d+)?)万元"
+
+
+@dataclass(frozen=True)
+class ItemFigure:
+    start: int  # in the compacted text
+    number: int | Decimal
+    decimals: int  # digits after the point as written (amounts are compared at that precision)
+
+
+def _t2_patterns(kind: str, verb: str, item: str) -> list[re.Pattern[str]]:
+    v, i = f"(?:{verb})", f"(?:{item})"
+    earlier = r"(?:[^\d，,。；;]{0,12}?\d+(?:件|个|部|份)、)?"  # "制发规章1件、规范性文件5件"
+    if kind == "document":
+        return [re.compile(f"{v}(?:了|的)?{earlier}{_T2_QUAL}{i}{_T2_FILLER}{_T2_COUNT}"),
+                re.compile(f"{v}(?:了|的)?(?:各类)?{_T2_COUNT}{_T2_QUAL}{i}")]
+    if kind == "in_force":
+        return [re.compile(f"{v}(?:的)?{_T2_QUAL}{i}{_T2_FILLER}{_T2_COUNT}"),
+                re.compile(f"{i}{v}(?:的)?{_T2_FILLER}{_T2_COUNT}"),
+                re.compile(f"{v}(?:的)?{_T2_COUNT}{_T2_QUAL}{i}")]
+    if kind == "decision":
+        return [re.compile(f"{i}(?:处理)?决定(?:书)?{_T2_FILLER}{_T2_COUNT}")]
+    if kind == "amount":
+        return [re.compile(f"{i}(?:金额|收入|总额|总金额)?{_T2_FILLER}{_T2_AMOUNT}")]
+    raise ValueError(kind)
+
+
+def item_figures(text: str, kind: str, verb: str, item: str, year: int) -> list[ItemFigure]:
+    """Every figure ``text`` plainly states for one 表二 item (see the note above)."""
+    out: list[ItemFigure] = []
+    flat = compact(text)
+    patterns = _t2_patterns(kind, verb, item)
+    for sent in re.finditer(r"[^。；;！？!?]+", flat):
+        # A year names the period of its whole sentence: "截至2023年底，现行有效……".
+        if {int(y) for y in re.findall(r"(\d{4})年", sent.group(0))} - {year}:
+            continue
+        for c in re.finditer(r"[^，,（）()]+", sent.group(0)):
+            out += _clause_figures(c.group(0), sent.start() + c.start(), kind, patterns)
+    return out
+
+
+def _clause_figures(clause: str, at: int, kind: str, patterns: list[re.Pattern[str]]) -> list[ItemFigure]:
+    if T2_SKIP.search(clause) or (kind == "decision" and T2_SKIP_DECISION.search(clause)):
+        return []
+    out: list[ItemFigure] = []
+    taken: set[int] = set()
+    for pattern in patterns:
+        for m in pattern.finditer(clause):
+            q = m.groupdict().get("q") or ""
+            if m.start("n") in taken or "等" in q or _T2_APPROX.match(clause[m.end():]):
+                continue
+            if m.start("n") > 0 and clause[m.start("n") - 1] in "约近逾超":
+                continue
+            raw = m.group("n").replace(",", "")
+            number: int | Decimal | None
+            if kind == "amount":
+                number, decimals = Decimal(raw), len(raw.partition(".")[2])
+            else:
+                number, decimals = parse_number(raw), 0
+            if number is None:
+                continue
+            taken.add(m.start("n"))
+            out.append(ItemFigure(at + m.start(), number, decimals))
     return out
