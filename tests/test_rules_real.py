@@ -244,6 +244,9 @@ def test_prose_figure_for_a_table_two_item_is_checked(huaian: Report, sentence: 
         "全年公示行政处罚决定 120 件。",
         "清理规范性文件 30 件。",
         "行政事业性收费 9617 元。",
+        "印发3个通知涉及规范性文件。",
+        "依法撤销行政许可决定 3 件。",
+        "全年减免行政事业性收费 300 万元。",
     ],
 )
 def test_prose_about_table_two_that_must_not_fire(huaian: Report, sentence: str) -> None:

@@ -1,8 +1,10 @@
 """The check functions that interpret the rules of ``catalogue.toml``.
 
 Each takes a rule (its data) and a :class:`Context` and yields findings. A check never raises for
-a problem in the report; a blank or unreadable cell makes the comparisons that need it skip
-(the blank is its own finding), so one gap does not produce a cascade of arithmetic errors.
+a problem in the report. A blank or unreadable cell is unknown (:class:`Known`): the blank is its
+own finding (naming what it would have to be, where the table decides that), and a comparison
+reports only what the filled cells already decide, so one gap does not produce a cascade of
+arithmetic errors nor hide a contradiction.
 """
 
 from __future__ import annotations

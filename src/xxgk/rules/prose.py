@@ -197,9 +197,16 @@ T2_SKIP = re.compile(
     r"累计|历年|以来|同比|较上年|上年|去年|上一年|前年|近\d+年|上半年|下半年|季度"
     r"|其中|清理|修改|修订|备案|审查|审核|解读|征求意见"
 )
-# A decision figure in a clause about publishing ("公示行政处罚决定120件") counts what was
-# published, not what was decided; documents need a verb of their own ("制发", "废止") anyway.
-T2_SKIP_DECISION = re.compile(r"公示|公开|上网|归集|推送")
+# Per kind, clauses whose figure counts something else: a decision figure about publishing
+# ("公示行政处罚决定120件") or review ("撤销行政许可决定3件"), a fee amount relieved ("减免行政
+# 事业性收费300万元"). Documents need a verb of their own ("制发", "废止") anyway.
+T2_SKIP_KIND = {
+    "decision": re.compile(r"公示|公开|上网|归集|推送|撤销|变更|复议|诉讼|纠正|听证"),
+    "amount": re.compile(r"减免|免征|减征|免收|降费|减负|退还|退费|取消|停征|清理|涉企"),
+}
+# Words between the verb and the item that make the item something else ("印发3个通知涉及规范性
+# 文件", "制发市政府及部门规范性文件").
+_T2_BAD_QUAL = re.compile(r"等|通知|意见|方案|办法|涉及|相关|和|及|与|或|其他")
 _T2_APPROX = re.compile(r"^(?:余|多|以上|左右|之多)")
 _T2_QUAL = r"(?P<q>[^\d，,、。；;《》]{0,10}?)"  # "市政府", "本机关" between the verb and the item
 _T2_FILLER = r"(?:数量|数)?(?:共计|共|合计|总计|为|是|达)?"
@@ -246,14 +253,15 @@ def item_figures(text: str, kind: str, verb: str, item: str, year: int) -> list[
 
 
 def _clause_figures(clause: str, at: int, kind: str, patterns: list[re.Pattern[str]]) -> list[ItemFigure]:
-    if T2_SKIP.search(clause) or (kind == "decision" and T2_SKIP_DECISION.search(clause)):
+    skip_kind = T2_SKIP_KIND.get(kind)
+    if T2_SKIP.search(clause) or (skip_kind and skip_kind.search(clause)):
         return []
     out: list[ItemFigure] = []
     taken: set[int] = set()
     for pattern in patterns:
         for m in pattern.finditer(clause):
             q = m.groupdict().get("q") or ""
-            if m.start("n") in taken or "等" in q or _T2_APPROX.match(clause[m.end():]):
+            if m.start("n") in taken or _T2_BAD_QUAL.search(q) or _T2_APPROX.match(clause[m.end():]):
                 continue
             if m.start("n") > 0 and clause[m.start("n") - 1] in "约近逾超":
                 continue
