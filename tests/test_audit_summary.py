@@ -64,3 +64,16 @@ def test_text_summary_prints_the_exit_rule_and_the_code_returned(tmp_path: Path,
         printed = re.search(r"本次退出码为 (\d)", out)
         assert code == expected and printed and int(printed.group(1)) == code, out
         assert BATCH_EXIT_RULE in out
+
+
+def test_a_file_read_but_not_checked_is_said_so() -> None:
+    from xxgk.importer import import_report
+    from xxgk.importer.audit import Audit, batch_exit_code, summary_dict, summary_table
+
+    read = Audit(str(HUAIAN), import_report(HUAIAN), error="规则执行中断", checked=False)
+    data = summary_dict([read])
+    [row] = data["results"]
+    assert row["status"] == "read" and row["reason"] == "规则执行中断" and row["cells_read"] > 0
+    assert "errors" not in row and data["read_not_checked"] == 1
+    assert batch_exit_code([read]) == data["exit_code"] == 2
+    assert "未能校验：规则执行中断" in summary_table([read])
