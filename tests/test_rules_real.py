@@ -288,3 +288,21 @@ def test_generated_text_agrees_with_table_two(example: Report) -> None:
 
     report = regenerate(example)[0]
     assert not fired(report, "TXT-T2-FIGURE")
+
+
+def test_generated_2019_text_is_read_and_agrees() -> None:
+    from xxgk import narrative
+    from xxgk.rules.prose import item_figures
+
+    r = Report.blank(2020, "某县某局")
+    for key in r.spec.cells:
+        r.cells[key] = 0
+    r.cells.update({"t2.rules.made": 1, "t2.normative.made": 3, "t2.normative.published": 2,
+                    "t2.other_services.decisions": 7})
+    text = narrative.render("s1.proactive", r)
+    assert "新制作" in text and [f.number for f in item_figures(text, "document", "新公开", "规范性文件", 2020)] == [2]
+    r.texts[PROACTIVE] = text
+    assert not fired(r, "TXT-T2-FIGURE")
+    r.cells["t2.other_services.decisions"] = 6
+    r.cells["t2.normative.made"] = 4
+    assert sorted((f.left, f.right) for f in fired(r, "TXT-T2-FIGURE")) == [(3, 4), (7, 6)]
