@@ -119,6 +119,10 @@ def test_all_upheld_claim_with_a_blank_part(example: Report) -> None:
 
 # ------------------------------------------------------------------ 8. fee statements
 # What 六 says about this year's fees, as real reports word it.
+SHUYANG_2025_S6 = (
+    "我县认真落实《政府信息公开信息处理费管理办法》要求，指导推动全县行政机关按规定收取费用。"
+    "全县行政机关在办理2025年度信息公开申请中收取信息处理费共计380元，其中民政局1件，收取380元。"
+)
 STATES_THE_YEAR = [
     # 保定市科学技术局 2024 (../shared/examples/baoding-kjj-2024.txt)
     "认真贯彻执行国务院办公厅《政府信息公开信息处理费管理办法》和《关于政府信息公开处理费管理有关事项的通知》。"
@@ -132,6 +136,8 @@ STATES_THE_YEAR = [
     # city reports quoted in public parsers' tests
     "2025 年有 1 件政府信息公开申请案件收取信息处理费 380 元。",
     "依据《政府信息公开信息处理费管理办法》规定，2025年全市实际收取信息处理费共计400元。",
+    # 沭阳县人民政府 2025 (as kept in a public repository's tests, github zxj6827111-blip/KIROGOVCOMPARE)
+    SHUYANG_2025_S6,
     # the wordings issue 11 lists
     "本年度无收取信息处理费情况。",
     "本机关没有收取信息处理费。",
@@ -230,6 +236,8 @@ def test_prose_figure_for_a_table_two_item_is_checked(huaian: Report, sentence: 
         "根据“三定”方案，本单位无行政许可和对外服务等社会管理职能，无实施行政处罚、行政强制等职权，"
         "无行政事业性收费项目，无制定规章及规范性文件，故无此类公开信息。",
         "我局通过“上海市财政局”网站发布信息1266条，主动公开规范性文件11件，编制主动公开目录347条。",
+        # 沭阳县人民政府 2025 (表二: 行政规范性文件 本年制发 6)
+        "二是提升公开质量。全年公开政策文件4件，对3件主动公开政策性文件进行意见征集并公开征集结果，让群众深度参与政策制定。",
         # other years, running totals, parts, estimates, ranges, published decisions
         "本机关2023年制发行政规范性文件 5 件。",
         "上年制发行政规范性文件 5 件。",
@@ -306,3 +314,24 @@ def test_generated_2019_text_is_read_and_agrees() -> None:
     r.cells["t2.other_services.decisions"] = 6
     r.cells["t2.normative.made"] = 4
     assert sorted((f.left, f.right) for f in fired(r, "TXT-T2-FIGURE")) == [(3, 4), (7, 6)]
+
+
+def test_shuyang_fee_amount_against_the_collected_fact(huaian: Report) -> None:
+    from xxgk.rules.prose import compact, fee_amounts
+
+    assert [a for _, a in fee_amounts(compact(SHUYANG_2025_S6))] == [380]  # "其中……收取380元" is a part
+    huaian.texts["s6.fees"] = SHUYANG_2025_S6
+    huaian.facts["fees.collected"] = Decimal(380)
+    assert not fired(huaian, "TXT-FEE")
+    huaian.facts["fees.collected"] = Decimal(390)
+    assert [(f.left, f.right) for f in fired(huaian, "TXT-FEE")] == [(380, 390)]
+
+
+def test_shuyang_requests_sentence_agrees_with_its_table(huaian: Report) -> None:
+    # 沭阳县人民政府 2025: 表三 新收 713, 上年结转 36, （七）总计 718, 结转下年度 31.
+    huaian.cells.update({"t3.new.total": 713, "t3.carried.total": 36, "t3.results.total.total": 718,
+                         "t3.forward.total": 31})
+    huaian.texts["s1.requests"] = (
+        "全县全年共受理政府信息公开申请 749 件，其中自然人申请 741 件，法人或其他组织申请 8 件；"
+        "共办理 718 件，结转下一年 31 件。依法做好相关行政复议、行政诉讼案件的应诉工作，全县共办理相关案件 74 件。")
+    assert not [f for f in check(huaian) if f.rule.startswith("TXT-")]
