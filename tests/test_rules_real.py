@@ -335,3 +335,75 @@ def test_shuyang_requests_sentence_agrees_with_its_table(huaian: Report) -> None
         "全县全年共受理政府信息公开申请 749 件，其中自然人申请 741 件，法人或其他组织申请 8 件；"
         "共办理 718 件，结转下一年 31 件。依法做好相关行政复议、行政诉讼案件的应诉工作，全县共办理相关案件 74 件。")
     assert not [f for f in check(huaian) if f.rule.startswith("TXT-")]
+
+
+# ------------------------------------------------------------------ a real report that leaves zeros blank
+# 上海市人民政府办公厅 2019 (2019 trial format), as published on its portal: most zeros are left
+# blank, and so is most of the 总计 column. Figures typed by hand from the published page;
+# None = blank. Columns: natural, commercial, research, nonprofit, legal, other, total.
+_ = None
+SHANGHAI_2019_T3 = {
+    "new": [821, 35, _, _, 2, 1, 859],
+    "carried": [18, _, _, _, _, _, 18],
+    "results.granted": [258, 12, _, _, 1, 1, _],
+    "results.partial": [3, _, _, _, _, _, _],
+    "results.withheld.secret": [14, _, _, _, _, _, _],
+    "results.withheld.prohibited": [_, _, _, _, _, _, _],
+    "results.withheld.security": [_, _, _, _, _, _, _],
+    "results.withheld.third_party": [_, _, _, _, _, _, _],
+    "results.withheld.internal": [5, _, _, _, _, _, _],
+    "results.withheld.process": [3, 1, _, _, _, _, _],
+    "results.withheld.enforcement": [_, _, _, _, _, _, _],
+    "results.withheld.inquiry": [10, 2, _, _, _, _, _],
+    "results.unavailable.not_held": [252, 12, _, _, 1, _, _],
+    "results.unavailable.not_existing": [44, 3, _, _, _, _, _],
+    "results.unavailable.unclear": [25, _, _, _, _, _, _],
+    "results.not_handled.complaint": [148, 1, _, _, _, _, _],
+    "results.not_handled.repeated": [5, 4, _, _, _, _, _],
+    "results.not_handled.publication": [_, _, _, _, _, _, _],
+    "results.not_handled.mass": [_, _, _, _, _, _, _],
+    "results.not_handled.confirm": [_, _, _, _, _, _, _],
+    "results.other": [_, _, _, _, _, _, _],
+    "results.total": [767, 35, _, _, 2, 1, 805],
+    "forward": [72, _, _, _, _, _, 72],
+}
+SHANGHAI_2019_T4 = {"review": [5, _, _, 2, 7], "direct": [8, _, _, 1, 9], "after_review": [_, _, _, _, _]}
+SHANGHAI_2019_REQUESTS = (
+    "市政府办公厅代表市政府共受理政府信息公开申请859件，申请数量较去年回落12.3%；答复政府信息公开申请805件"
+    "（含上年度结转申请18件，另有72件申请按照《条例》顺延到下年度答复），均在法定期限内予以答复。予以公开及部分公开"
+    "258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%；不予处理158件，占19.6%；"
+    "其他处理0件。信息公开类行政复议7件，诉讼9件，均获维持，继续保持了省级政府零败诉的记录。"
+)
+
+
+def shanghai_2019() -> Report:
+    r = Report.blank(2019, "上海市人民政府办公厅")
+    cols = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
+    for row, values in SHANGHAI_2019_T3.items():
+        r.cells.update({f"t3.{row}.{c}": v for c, v in zip(cols, values, strict=True)})
+    for group, values in SHANGHAI_2019_T4.items():
+        r.cells.update({f"t4.{group}.{c}": v for c, v in
+                        zip(["upheld", "corrected", "other", "pending", "total"], values, strict=True)})
+    r.texts["s1.requests"] = SHANGHAI_2019_REQUESTS
+    return r
+
+
+def test_real_report_with_blank_zeros_has_no_false_arithmetic_errors() -> None:
+    r = shanghai_2019()
+    assert set(r.cells) >= {k for k in r.spec.cells if k.startswith(("t3.", "t4."))}
+    arithmetic = [f for f in check(r) if f.rule in ("T3-IDENTITY", "T3-RESULT-SUM", "T3-ROW-TOTAL", "T4-GROUP-SUM")]
+    assert not arithmetic, [f.message for f in arithmetic]  # its filled figures all add up
+
+
+def test_real_report_with_blank_zeros_prose_defects_are_found() -> None:
+    # With blank totals the old rules compared nothing. The filled cells decide three real defects:
+    # 予以公开及部分公开 is at least 272 + 3 (the text gives the 自然人 figure 258), 无法提供 at least
+    # 265 + 47 + 25 (the text gives the 本机关不掌握 row), and 行政复议 has 2 尚未审结 cases that
+    # "均获维持" counts as upheld. 不予公开 35 and 不予处理 158 agree and stay quiet.
+    found = [f for f in check(shanghai_2019()) if f.rule.startswith("TXT-")]
+    got = sorted((f.rule, f.left, f.right) for f in found)
+    assert got == [("TXT-T3-OUTCOME", 258, 275), ("TXT-T3-OUTCOME", 265, 337), ("TXT-T4-UPHELD", 0, 2)], got
+    assert all("未填写" in f.message for f in found)
+    assert "表三至少为 275 件" in found[0].message or "表三至少为 275 件" in found[1].message
+    upheld = next(f for f in found if f.rule == "TXT-T4-UPHELD")
+    assert "结果纠正 未填写" in upheld.message and "尚未审结 2 件" in upheld.message  # a blank is not shown as 0

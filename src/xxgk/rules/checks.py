@@ -129,6 +129,7 @@ class Context:
         """A finding of ``rule``; ``template`` replaces the rule's message (a variant the rule
         names in its data, e.g. ``partial_message``)."""
         fields.setdefault("partial", "")
+        fields.setdefault("at_least", "")
         if diff is None and isinstance(left, (int, Decimal)) and isinstance(right, (int, Decimal)):
             diff = left - right
         shown = _Fields({k: format_value(v) if not isinstance(v, str) else v for k, v in fields.items()})
@@ -400,8 +401,16 @@ def _partial_note(ctx: Context, known: Known) -> dict[str, Any]:
     """The words a prose finding adds when table cells it compares with are blank."""
     if not known.blank:
         return {}
-    return {"partial": f"（表中 {ctx.blank_note(known.blank)}未填写，表中的数只计已填写的单元格，"
+    return {"at_least": "至少",
+            "partial": f"（表中 {ctx.blank_note(known.blank)}未填写，表中的数只计已填写的单元格，"
                        "正文的数已经对不上。）"}
+
+
+def _count(known: Known) -> str:
+    """A partly known count as a person reads it: "3 件", "未填写" or "至少 3 件"."""
+    if not known.blank:
+        return f"{format_value(known.value)} 件"
+    return "未填写" if not known.value else f"至少 {format_value(known.value)} 件"
 
 
 @check("prose_figure")
@@ -537,8 +546,8 @@ def prose_all_upheld(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     yield ctx.finding(
                         rule, where=f"{key}:{subject}", cells=[key, *(c for _, cs in parts.values() for c in cs)],
                         left=0, right=not_upheld.value, subject=slabel,
-                        corrected=parts["corrected"][0].value, other=parts["other"][0].value,
-                        pending=parts["pending"][0].value, **_partial_note(ctx, not_upheld), **_quoted(label),
+                        corrected=_count(parts["corrected"][0]), other=_count(parts["other"][0]),
+                        pending=_count(parts["pending"][0]), **_partial_note(ctx, not_upheld), **_quoted(label),
                     )
 
 
