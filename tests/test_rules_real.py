@@ -407,3 +407,13 @@ def test_real_report_with_blank_zeros_prose_defects_are_found() -> None:
     assert "表三至少为 275 件" in found[0].message or "表三至少为 275 件" in found[1].message
     upheld = next(f for f in found if f.rule == "TXT-T4-UPHELD")
     assert "结果纠正 未填写" in upheld.message and "尚未审结 2 件" in upheld.message  # a blank is not shown as 0
+
+
+def test_an_unread_cell_is_named_as_unread_not_blank(huaian: Report) -> None:
+    from xxgk.report import CellNote
+
+    huaian.cells["t3.new.natural"] = None
+    huaian.notes.append(CellNote("t3.new.natural", "unread", raw="", fix="PDF 中少了一个数字"))
+    huaian.cells["t3.new.total"] = 100
+    [f] = fired(huaian, "T3-ROW-TOTAL")
+    assert "表三!D5（无法读取）" in f.message

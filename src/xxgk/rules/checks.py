@@ -99,7 +99,8 @@ class Context:
 
     def blank_note(self, cells: tuple[str, ...] | list[str]) -> str:
         """"表三!D5、表三!E5 共 2 格" for cells left blank, by address."""
-        shown = [self.addr(k) or self.fmt.cell_label(k) for k in cells]
+        unread = {n.key for n in self.report.notes}
+        shown = [(self.addr(k) or self.fmt.cell_label(k)) + ("（无法读取）" if k in unread else "") for k in cells]
         head = "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
         return f"{head}共 {len(shown)} 格" if len(shown) > 1 else head
 
