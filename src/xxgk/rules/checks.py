@@ -98,7 +98,7 @@ class Context:
         return None
 
     def blank_note(self, cells: tuple[str, ...] | list[str]) -> str:
-        """"表三!D5、表三!E5 共 2 格" for cells left blank, by address."""
+        """Cells left blank, by address ("表三!D5、表三!E5共 2 格"); unread ones say so."""
         unread = {n.key for n in self.report.notes}
         shown = [(self.addr(k) or self.fmt.cell_label(k)) + ("（无法读取）" if k in unread else "") for k in cells]
         head = "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
