@@ -232,7 +232,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
             worst = EXIT_FINDINGS
         if args.format == "text" and not args.summary:
             print(render_audit(audit, limit=args.limit))
-    if args.format == "json":
+    if args.format == "json" and args.summary:
+        from xxgk.importer.audit import summary_dict
+
+        sys.stdout.write(json.dumps(summary_dict(audits), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "json":
         data = [audit_dict(a) for a in audits]
         sys.stdout.write(json.dumps(data if many else data[0], ensure_ascii=False, indent=2) + "\n")
     elif many or args.summary:

@@ -301,13 +301,13 @@ def _period_year(doc: Document) -> int | None:
 
 def _fee_collected(report: Report) -> Decimal | None:
     """The fee actually collected, when 六 states it once and plainly (an amount, or none)."""
-    from xxgk.rules.prose import FEE_NONE, compact, fee_amounts
+    from xxgk.rules.prose import compact, fee_amounts, fee_none
 
     text = compact("\n".join(report.texts.get(k, "") for k in ("s6.fees", "s6.other")))
     if "处理费" not in text:
         return None
     amounts = {a for _, a in fee_amounts(text)}
-    zero = bool(FEE_NONE.search(text))
+    zero = fee_none(text)
     if len(amounts) == 1 and not zero:
         return amounts.pop()
     if zero and not amounts:
