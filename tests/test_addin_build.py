@@ -218,7 +218,13 @@ Public Sub SetFail(n As Long)
     FailWith = n
 End Sub
 Public Interpreter As String
+Public ConfigFailsWith As Long
+Public Sub SetConfigFail(n As Long)
+    ConfigFailsWith = n
+End Sub
 Public Function GetConfig(configKey As String, Optional default As String = "") As Variant
+    ' xlwings' GetConfig expands %VARS% through CreateObject("WScript.Shell"), which a locked-down PC may refuse.
+    If ConfigFailsWith <> 0 Then Err.Raise ConfigFailsWith, "xlwings", "ActiveX component can't create object"
     If configKey = "INTERPRETER_WIN" Then
         GetConfig = Interpreter
     Else
@@ -321,6 +327,17 @@ def test_python_failure_is_explained_in_chinese(vba) -> None:
     vm.run("XxgkOnAction", [_Control("xxgkValidate", "validate")])
     (_kind, prompt, _title, _style), = vm.dialogs
     assert "无法启动 Python" in prompt and "53" in prompt and "xxgk addin install" in prompt
+
+
+def test_a_blocked_wscript_shell_is_explained_in_chinese(vba) -> None:
+    """Reading the config already needs WScript.Shell: when the PC refuses it, the user gets our
+    Chinese message with the error number, not VBA's own error box with its Debug button."""
+    vm = vba.interpreter
+    vm.run("SetConfigFail", [429])
+    vm.run("XxgkOnAction", [_Control("xxgkValidate", "validate")])
+    assert vm.run("CallCount", []) == 0
+    (_kind, prompt, _title, _style), = vm.dialogs
+    assert "无法启动 Python" in prompt and "429" in prompt and "WScript.Shell" in prompt
 
 
 def test_bad_tag_never_reaches_python(vba) -> None:

@@ -34,6 +34,9 @@ Public Sub XxgkRun(ByVal tag As String)
         MsgBox XxgkText("no_workbook"), vbExclamation, XxgkText("title")
         Exit Sub
     End If
+    ' From here on every error gets our message: reading the config already creates WScript.Shell,
+    ' which a locked-down PC may refuse, and VBA's own error box would offer its Debug button.
+    On Error GoTo failed
     ' xlwings itself would say "Could not find Interpreter!" in English: say it in Chinese first.
     Dim interpreter As String
     interpreter = XxgkInterpreter()
@@ -41,7 +44,6 @@ Public Sub XxgkRun(ByVal tag As String)
         MsgBox Replace(XxgkText("python_missing"), "{path}", interpreter), vbCritical, XxgkText("title")
         Exit Sub
     End If
-    On Error GoTo failed
     RunPython XxgkCommand(tag)
     Exit Sub
 failed:
