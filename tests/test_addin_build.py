@@ -74,14 +74,18 @@ def test_xlwings_module_is_the_installed_one(sources: build.Sources) -> None:
     dlls = set(re.findall(r'Lib "(xlwings(?:32|64)-[^"]+\.dll)"', text))
     assert dlls == {f"xlwings32-{xlwings.__version__}.dll", f"xlwings64-{xlwings.__version__}.dll"}
     assert 'Public Const PROJECT_NAME As String = "xxgk"' in text
-    # Apart from the project name, our GetConfig and Option Private Module it is xlwings' text.
+    # Apart from the project name, Option Private Module and the procedures in
+    # addin/xlwings_overrides/ (GetConfig, XLPyLoadDLL) it is xlwings' text.
     shipped = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="utf-8")
-    assert _without_getconfig(_body(text)) == _without_getconfig(_body(shipped.replace('"myaddin"', '"xxgk"')))
-    assert text.count("Function GetConfig(") == 1
+    assert _without_overrides(_body(text)) == _without_overrides(_body(shipped.replace('"myaddin"', '"xxgk"')))
+    assert set(build.xlwings_overrides()) == {"GetConfig", "XLPyLoadDLL"}
+    for name, override in build.xlwings_overrides().items():
+        assert override.strip() in text and len(re.findall(rf"(?m)^(?:Private )?(?:Sub|Function) {name}\(", text)) == 1
 
 
-def _without_getconfig(code: str) -> str:
-    code = re.sub(r"^Function GetConfig\(.*?^End Function\n", "", code, count=1, flags=re.M | re.S)
+def _without_overrides(code: str) -> str:
+    for name in build.xlwings_overrides():
+        code = re.sub(rf"^(?:Private )?(Function|Sub) {name}\(.*?^End \1\n", "", code, count=1, flags=re.M | re.S)
     return "\n".join(line for line in code.split("\n")
                      if line != "Option Private Module" and not line.startswith("' "))
 
@@ -164,6 +168,22 @@ def test_ribbon_has_every_button_with_its_own_tag() -> None:
     root = ET.fromstring((build.addin_sources() / "customUI.xml").read_bytes())
     assert [t.attrib["label"] for t in root.iter(CUI + "tab")] == ["信息公开年报"]
     assert [m.attrib["label"] for m in root.iter(CUI + "menu")] == ["导出"]
+
+
+def test_user_texts_say_flags_are_orange() -> None:
+    """The 校验 button marks cells orange (the workbook's own formulas mark 不平衡 red): every
+    text a user reads says so."""
+    from xxgk.addin.buttons import Outcome, show_help
+
+    texts = {name: (build.addin_sources() / name).read_text(encoding="utf-8")
+             for name in ("README.md", "customUI.xml", "messages.toml")}
+    outcome = Outcome("help")
+    show_help(None, outcome)
+    texts["help"] = outcome.message
+    for name, text in texts.items():
+        for sentence in re.split(r"[。；\n]", text):
+            assert "标红" not in sentence or "不平衡" in sentence, (name, sentence)
+    assert "橙色底、深色粗体" in texts["README.md"] and "橙色" in texts["customUI.xml"]
 
 
 def test_vba_sources_are_ascii() -> None:
@@ -543,6 +563,7 @@ def test_option_private_module_comes_before_any_declaration(built: dict[str, str
 USER_PYTHON = "C:\\Python311\\pythonw.exe"
 PROFILE = "C:\\Users\\审核员"
 SUBMITTED = "C:\\收件\\某局2024年报.xlsx"  # the workbook a reviewer opened
+DLL = "xlwings64-" + __import__("xlwings").__version__ + ".dll"  # what 64-bit Office loads
 HOSTILE = {"INTERPRETER_WIN": "C:\\收件\\x\\pythonw.exe", "PYTHONPATH": "C:\\收件",
            "ADD_WORKBOOK_TO_PYTHONPATH": "true"}
 
@@ -555,6 +576,9 @@ Public Sub UseMachine(x As Object)
 End Sub
 Function Environ(name As String) As String
     Environ = M.Env(name)
+End Function
+Function LoadLibrary(ByVal lpLibFileName As String) As Long
+    LoadLibrary = M.Load(lpLibFileName)
 End Function
 """
 MACHINE_PROCEDURES = {
@@ -588,9 +612,16 @@ def _config_files(files: dict[str, str]) -> dict[str, dict[str, str]]:
 
 
 def _get_config(module: str, tmp_path: Path, *, sheet: bool, folder: bool, user: bool) -> dict[str, str]:
-    """What ``module``'s GetConfig answers, run in pyOpenVBA with the submitted workbook as
+    """What ``module``'s GetConfig answers (see _xlwings_vm)."""
+    app, _loads = _xlwings_vm(module, tmp_path, sheet=sheet, folder=folder, user=user)
+    return {k: str(app.run("GetConfig", k, "")) for k in HOSTILE}
+
+
+def _xlwings_vm(module: str, tmp_path: Path, *, sheet: bool, folder: bool, user: bool):
+    """``module`` (an xlwings module) running in pyOpenVBA with the submitted workbook as
     ActiveWorkbook: a hidden ``xxgk.conf`` sheet in it, an ``xxgk.conf`` file beside it, and
-    the user's own file as ``xxgk addin install`` writes it — each only if asked for."""
+    the user's own file as ``xxgk addin install`` writes it — each only if asked for. Returns
+    the application and the list of paths LoadLibrary was asked for."""
     import openpyxl
     from pyopenvba.apps.excel import ExcelApplication
     from pyopenvba.interpreter import VBAObject, member
@@ -639,13 +670,20 @@ def _get_config(module: str, tmp_path: Path, *, sheet: bool, folder: bool, user:
         def full_name(self) -> str:
             return SUBMITTED
 
+        @member(name="Load")
+        def load(self, p: str) -> int:
+            loads.append(p)
+            return int(key(p) == key(USER_PYTHON.rsplit("\\", 1)[0] + "\\" + DLL))
+
+    loads: list[str] = []
     for name, text in MACHINE_PROCEDURES.items():
         module = build.replace_procedure(module, name, text)
+    module = re.sub(r"(?m)^.*Declare (?:PtrSafe )?Function LoadLibrary .*$", "", module)
     app = ExcelApplication.open(path, with_vba=False)
     app.add_module(MACHINE_VBA, name="Machine")
     app.add_module(_directive_comments_removed(module), name="xlwings")
     app.interpreter.run("UseMachine", [Machine()])
-    return {k: str(app.run("GetConfig", k, "")) for k in HOSTILE}
+    return app, loads
 
 
 def _stock_xlwings_module() -> str:
@@ -671,3 +709,36 @@ def test_without_a_user_config_the_workbook_still_chooses_nothing(built: dict[st
     that Python is missing rather than running the one the workbook names."""
     ours = _get_config(built["xlwings"], tmp_path, sheet=True, folder=True, user=False)
     assert ours == {"INTERPRETER_WIN": "", "PYTHONPATH": "", "ADD_WORKBOOK_TO_PYTHONPATH": ""}
+
+
+@pytest.mark.parametrize("user", [True, False], ids=["user-config", "no-user-config"])
+def test_worksheet_functions_load_the_dll_only_from_the_users_python(built: dict[str, str], tmp_path: Path,
+                                                                     user: bool) -> None:
+    """Recalculating =XXGK_STATUS() loads xlwings' DLL (XLPy → XLPyLoadDLL). It comes only from
+    beside the user's configured Python, by full path; without a user config the add-in refuses
+    instead of letting Windows search for the DLL by name (which includes the current folder,
+    often the workbook's). The Declare'd DLL entry itself is beyond pyOpenVBA: reaching it is
+    reported as VBAUnsupportedError, which is how the test sees that xlwings' own code went on
+    to load the DLL by name."""
+    from pyopenvba.exceptions import VBARuntimeError, VBAUnsupportedError
+
+    app, loads = _xlwings_vm(built["xlwings"], tmp_path, sheet=True, folder=True, user=user)
+    entry = "XLPyDLLActivateAuto is a Declare"
+    if user:
+        with pytest.raises(VBAUnsupportedError, match=entry):  # the DLL is loaded; its entry point is next
+            app.run("XLPy")
+        assert loads == [USER_PYTHON.rsplit("\\", 1)[0] + "\\" + DLL]
+        return
+    with pytest.raises(VBARuntimeError, match="xxgk addin install"):
+        app.run("XLPy")
+    assert loads == []
+    # xlwings' own code, for comparison: the workbook's config picks the DLL's folder …
+    stock, stock_loads = _xlwings_vm(_stock_xlwings_module(), tmp_path / "stock", sheet=True, folder=True, user=False)
+    with pytest.raises(VBARuntimeError):
+        stock.run("XLPy")
+    assert stock_loads[0] == HOSTILE["INTERPRETER_WIN"].rsplit("\\", 1)[0] + "\\" + DLL
+    # … and with no config at all it goes on to load the DLL by name.
+    stock, stock_loads = _xlwings_vm(_stock_xlwings_module(), tmp_path / "bare", sheet=False, folder=False, user=False)
+    with pytest.raises(VBAUnsupportedError, match=entry):
+        stock.run("XLPy")
+    assert stock_loads == []
