@@ -128,6 +128,8 @@ def test_project_references_the_office_library(xlam: Path, tmp_path: Path) -> No
     shutil.copy(xlam, copy)
     with ExcelFile(copy) as x:
         libids = {r.name: r.libid for r in x.references()}
+        problems = x.validate()  # the project as finished (7-byte _VBA_PROJECT, renamed), not as pyOpenVBA wrote it
+    assert problems == []
     assert "{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}" in libids.get("Office", "")
     assert "stdole" in libids
 
