@@ -319,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
+    from xxgk.fileio import forget_inputs
+
+    forget_inputs()
     try:
         return args.func(args)
     except InputError as exc:

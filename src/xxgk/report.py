@@ -17,7 +17,7 @@ from typing import Any
 
 from xxgk import __version__
 from xxgk.errors import InputError
-from xxgk.fileio import write_atomic
+from xxgk.fileio import note_input, write_atomic
 from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
 from xxgk.values import Value
 
@@ -185,7 +185,11 @@ def load_json(path: str | Path) -> Report:
             f"文件 {path.name} 有 {size / 1024 / 1024:.0f} MB，远大于任何年报 JSON（通常不到 1 MB），"
             "未读取。请确认选择的文件是否正确。"
         )
-    raw = path.read_bytes()
+    note_input(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {path.name}（{exc.strerror}）。请检查文件权限，或确认文件未被其他程序占用。") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -202,7 +206,20 @@ def dump_json(report: Report, path: str | Path, *, overwrite: bool = False) -> P
     data = report.to_dict()
     validate_report_dict(data)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(path), text.encode("utf-8"), overwrite=overwrite)
+    return write_atomic(Path(path), text.encode("utf-8"), overwrite=overwrite,
+                        may_replace=is_own_json, what="年报 JSON")
+
+
+def is_own_json(path: Path) -> bool:
+    """Whether ``path`` is a report JSON this tool wrote (``"generator": "xxgk …"``): the only
+    kind of file ``--force`` may replace with a report JSON."""
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            return False
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and str(data.get("generator", "")).startswith("xxgk")
 
 
 def _json_reason(msg: str) -> str:

@@ -146,6 +146,9 @@ def import_report(path: str | Path) -> ImportResult:
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定已发布的年报文件。")
+    from xxgk.fileio import note_input
+
+    note_input(path)
     suffix = path.suffix.lower()
     if suffix in OLD_OFFICE:
         raise InputError(f"{name}（{suffix}）是旧版 Office/WPS 格式，不能直接读取。请在 Word/WPS 中另存为 .docx，"
