@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from xxgk import __version__
@@ -49,6 +50,38 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ commands
+@dataclass(frozen=True)
+class FileFailure:
+    """Why one file of a batch could not be checked: refused (exit 2, the message says why) or
+    an internal error (exit 3, the trace is in the log named in the message)."""
+
+    source: str
+    reason: str
+    exit_code: int
+
+    @classmethod
+    def of(cls, source: str | Path, exc: BaseException) -> FileFailure:
+        if isinstance(exc, InputError):
+            return cls(str(source), str(exc), EXIT_INPUT)
+        if not isinstance(exc, Exception):  # Ctrl+C and the like end the run
+            raise exc
+        from xxgk.logs import log_exception
+
+        log = log_exception(f"xxgk {' '.join(sys.argv[1:])}: {source}")
+        return cls(str(source), f"读取时发生内部错误，已跳过该文件。详细信息已写入日志：{log}", EXIT_INTERNAL)
+
+    @property
+    def message(self) -> str:
+        return f"无法读取：{self.reason}"
+
+    @property
+    def status(self) -> str:
+        return "refused" if self.exit_code == EXIT_INPUT else "failed"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"source": self.source, "readable": False, "status": self.status, "error": self.reason}
+
+
 def _disabled(args: argparse.Namespace) -> list[str]:
     """Rule ids from repeated and comma-separated ``--disable``."""
     return [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
@@ -62,24 +95,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     previous = read_report(args.previous) if args.previous else None
     disabled = _disabled(args)
     results, worst = [], EXIT_OK
+    unread = 0
     for name in args.files:
         try:
             report = read_report(name)
             findings = check(report, previous=previous, disabled=disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if len(args.files) == 1:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            worst, unread = max(worst, failed.exit_code), unread + 1
+            if args.format == "json":
+                results.append(failed.to_dict())
             continue
-        if has_errors(findings) and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if has_errors(findings):
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
             results.append(as_dict(findings, report, str(name)))
         else:
             print(render_text(findings, report, Path(name).name, limit=args.limit))
     if args.format == "json":
         sys.stdout.write(render_json(results))
+    elif len(args.files) > 1:
+        print(f"共 {len(args.files)} 份：已校验 {len(args.files) - unread} 份，无法读取 {unread} 份。")
     return worst
 
 
@@ -220,16 +260,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"[{n}/{len(files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
         try:
             audit = audit_file(name, disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if not many:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            audits.append(Audit(str(name), error=str(exc)))
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            audits.append(Audit(str(name), error=failed.reason))
+            worst = max(worst, failed.exit_code)
             continue
         audits.append(audit)
-        if audit.errors and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if audit.errors:
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "text" and not args.summary:
             print(render_audit(audit, limit=args.limit))
     if args.format == "json":
@@ -313,7 +355,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_output() -> None:
+    """A Chinese Windows console or a redirect may be GBK: a character it lacks (in an agency
+    name, a pasted text) is shown as "?" rather than ending the run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
