@@ -8,7 +8,9 @@ half-written.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -71,12 +73,27 @@ def parse_formats(spec: str | Iterable[str]) -> list[str]:
     return out
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
+# A file name holds at most 255 bytes (UTF-8, Linux) or 255 UTF-16 units (Windows): the agency
+# part is kept well under, leaving room for the year, the title, " (2)" and the suffix.
+MAX_AGENCY_BYTES = 120
 
 
 def default_stem(report: Report) -> str:
-    """``保定市科学技术局2024年政府信息公开工作年度报告``: a file name that is safe on Windows."""
-    agency = _UNSAFE.sub("", report.agency).strip().strip(".") or "未填写机关名称"
+    """``保定市科学技术局2024年政府信息公开工作年度报告``: a file name that is safe on Windows.
+
+    Format characters (bidi overrides such as U+202E that make ``…exe.docx`` look like
+    ``…xcod.exe``, zero-width spaces) are dropped; a very long agency name is cut and given a
+    short checksum of the whole name, so two long names that start alike stay apart."""
+    agency = "".join(ch for ch in _UNSAFE.sub("", report.agency)
+                     if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+    agency = agency.strip().strip(".").strip() or "未填写机关名称"
+    if len(agency.encode("utf-8")) > MAX_AGENCY_BYTES:
+        digest = hashlib.sha256(report.agency.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        cut = agency
+        while len(cut.encode("utf-8")) > MAX_AGENCY_BYTES - 12:
+            cut = cut[:-1]
+        agency = f"{cut}…{digest}"
     return f"{agency}{report.year}年政府信息公开工作年度报告"
 
 

@@ -136,6 +136,15 @@ class ImportResult:
 
 
 def import_report(path: str | Path) -> ImportResult:
+    """See :func:`_import_report`; a file the system will not let us read is refused by name."""
+    try:
+        return _import_report(path)
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
+                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+
+
+def _import_report(path: str | Path) -> ImportResult:
     """Read the published report in ``path`` (.html/.htm, .docx, .txt, .pdf).
 
     Input that is not a report (or not readable) raises :class:`InputError` with a Chinese
