@@ -65,10 +65,10 @@ class FileFailure:
             return cls(str(source), str(exc), EXIT_INPUT)
         if not isinstance(exc, Exception):  # Ctrl+C and the like end the run
             raise exc
-        from xxgk.logs import log_exception
+        from xxgk.logs import log_exception, log_note
 
         log = log_exception(f"xxgk {' '.join(sys.argv[1:])}: {source}")
-        return cls(str(source), f"读取时发生内部错误，已跳过该文件。详细信息已写入日志：{log}", EXIT_INTERNAL)
+        return cls(str(source), f"读取时发生内部错误，已跳过该文件。{log_note(log)}", EXIT_INTERNAL)
 
     @property
     def message(self) -> str:
@@ -355,6 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error_kind() -> str:
+    return type(sys.exc_info()[1]).__name__
+
+
 def _tolerant_output() -> None:
     """A Chinese Windows console or a redirect may be GBK: a character it lacks (in an agency
     name, a pasted text) is shown as "?" rather than ending the run."""
@@ -387,10 +391,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("xxgk：已中断。", file=sys.stderr)
         return EXIT_INPUT
     except Exception:
-        from xxgk.logs import log_exception
+        from xxgk.logs import log_exception, log_note
 
         path = log_exception(f"xxgk {' '.join(sys.argv[1:])}")
-        print(f"xxgk：内部错误，操作未完成。详细信息已写入日志：{path}\n请把该日志文件发给维护人员。",
+        print(f"xxgk：内部错误，操作未完成。{log_note(path)}\n"
+              + ("请把该日志文件发给维护人员。" if path else f"请腾出磁盘空间后重试；错误类型：{_error_kind()}。"),
               file=sys.stderr)
         return EXIT_INTERNAL
 

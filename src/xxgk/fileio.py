@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -72,7 +73,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False,
     try:
         fd, tmp = tempfile.mkstemp(prefix=".~" + path.name, suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"无法在文件夹 {folder} 中写入文件（{exc.strerror}）。请检查权限或换一个位置。") from exc
+        raise WriteFailed(f"无法在文件夹 {folder} 中写入文件（{os_reason(exc)}）。请检查权限或换一个位置。", path) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -93,11 +94,40 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False,
                     raise InputError(f"文件已存在：{path}。为免覆盖，未写入。") from None
                 os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(f"写入 {path} 失败（{exc.strerror}）。请检查磁盘空间和权限。") from exc
+        raise WriteFailed(f"写入 {path} 失败（{os_reason(exc)}）。请检查磁盘空间和权限。", path) from exc
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        try:
+            os.unlink(tmp)  # the hidden temporary file never stays behind, written or not
+        except FileNotFoundError:
+            pass
+        except OSError:  # pragma: no cover - a folder that lets us create but not delete
+            pass
     return path
+
+
+class WriteFailed(InputError):
+    """Writing ``path`` failed for a reason of the system (full disk, quota, permissions); no
+    part of it was left behind."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "文件超出系统允许的大小",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘为只读",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The system's reason for a failed read or write, in Chinese where we know it."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
 def _umask() -> int:

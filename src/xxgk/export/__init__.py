@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from xxgk.errors import InputError
-from xxgk.fileio import free_name, write_atomic
+from xxgk.fileio import WriteFailed, free_name, write_atomic
 from xxgk.report import Report
 from xxgk.rules import Finding, check, has_errors
 
@@ -144,12 +144,14 @@ def export(
     payloads = {fmt: render[fmt](report) for fmt in wanted}
     base = stem or default_stem(report)
     written: list[Path] = []
-    for fmt in wanted:
+    for n, fmt in enumerate(wanted):
         target = free_name(folder / f"{base}.{fmt}")
         for _ in range(5):  # another process may take the free name between looking and linking
             try:
                 written.append(write_atomic(target, payloads[fmt], overwrite=False))
                 break
+            except WriteFailed as exc:  # a full disk and the like: say what is there and what not
+                raise ExportIncomplete(exc, written, [f"{base}.{f}" for f in wanted[n:]]) from exc
             except InputError:
                 if not target.exists():
                     raise
@@ -157,3 +159,16 @@ def export(
         else:  # pragma: no cover - five collisions in a row
             raise InputError(f"无法在 {folder} 中找到可用的文件名（{base}.{fmt}），未写入。")
     return ExportResult(written, found, forced=force and has_errors(found))
+
+
+class ExportIncomplete(InputError):
+    """Some files were written, then writing failed (a full disk …). ``written`` are complete
+    and usable; ``missing`` were not written at all (no partial or temporary file is left)."""
+
+    def __init__(self, cause: InputError, written: Sequence[Path], missing: Sequence[str]) -> None:
+        done = "；".join(str(p) for p in written) or "无"
+        super().__init__(
+            f"导出未完成：{cause.message}\n已写出（完整可用）：{done}\n未写出：{'；'.join(missing)}\n"
+            "请腾出磁盘空间或换一个位置（-o 文件夹）后重新导出；已写出的文件不会被覆盖，重新导出时另起新名。")
+        self.written = list(written)
+        self.missing = list(missing)
