@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from hostile import run
+from support import needs_soffice, soffice_convert
 from xxgk import layout
 from xxgk.examples import load_example
 from xxgk.report import dump_json
@@ -21,6 +22,7 @@ from xxgk.workbook import write_workbook
 from xxgk.workbook.reader import read_workbook
 
 PROSE = "本年度存在的主要问题是培训不足。"
+XLSX = "xlsx:Calc MS Excel 2007 XML"  # no shell: no quotes around the filter name
 FORMULA = '="本年度存在的主要问题"&"是培训不足。"'
 
 
@@ -97,3 +99,14 @@ def test_text_starting_with_equals_is_plain_text(tmp_path: Path) -> None:
     read = read_workbook(wb)
     assert read.texts["s5.text"] == "=一是培训不足"
     assert not [f for f in check(read) if f.rule.startswith("TEXT-")]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_formula_text_saved_by_a_spreadsheet_is_read(tmp_path: Path) -> None:
+    """LibreOffice computes and saves the formula's text, as Excel and WPS do on saving."""
+    path = _with_cell(tmp_path, "s5.text", FORMULA)
+    saved = soffice_convert(path, XLSX, tmp_path / "saved")
+    report = read_workbook(saved)
+    assert report.texts["s5.text"] == PROSE
+    assert [f.rule for f in check(report) if f.rule.startswith("TEXT-")] == ["TEXT-FORMULA"]
