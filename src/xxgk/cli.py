@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from xxgk import __version__
@@ -50,44 +49,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------ commands
-@dataclass(frozen=True)
-class FileFailure:
-    """Why one file of a batch could not be checked: refused (exit 2, the message says why) or
-    an internal error (exit 3, the trace is in the log named in the message)."""
-
-    source: str
-    reason: str
-    exit_code: int
-
-    @classmethod
-    def of(cls, source: str | Path, exc: BaseException) -> FileFailure:
-        if isinstance(exc, InputError):
-            return cls(str(source), str(exc), EXIT_INPUT)
-        if not isinstance(exc, Exception):  # Ctrl+C and the like end the run
-            raise exc
-        from xxgk.logs import log_exception, log_note
-
-        log = log_exception(f"xxgk {' '.join(sys.argv[1:])}: {source}")
-        return cls(str(source), f"读取时发生内部错误，已跳过该文件。{log_note(log)}", EXIT_INTERNAL)
-
-    @property
-    def message(self) -> str:
-        return f"无法读取：{self.reason}"
-
-    @property
-    def status(self) -> str:
-        return "refused" if self.exit_code == EXIT_INPUT else "failed"
-
-    def to_dict(self) -> dict[str, object]:
-        return {"source": self.source, "readable": False, "status": self.status, "error": self.reason}
-
-
 def _disabled(args: argparse.Namespace) -> list[str]:
     """Rule ids from repeated and comma-separated ``--disable``."""
     return [d.strip() for item in args.disable for d in item.split(",") if d.strip()]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from xxgk.batch import FileFailure
     from xxgk.findings_report import as_dict, render_json, render_text
     from xxgk.rules import check, has_errors
     from xxgk.sources import read_report
@@ -250,6 +218,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from xxgk.batch import FileFailure
     from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
 
     disabled = _disabled(args)
