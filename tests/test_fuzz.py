@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostile import tree
+from cli_run import tree
 from xxgk.cli import main
 from xxgk.examples import load_example
 from xxgk.export import export

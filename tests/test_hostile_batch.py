@@ -6,39 +6,20 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from hostile import run
+from cli_run import W, bodiless_docx, run
 from xxgk.examples import load_example
 from xxgk.export import export
 from xxgk.report import dump_json
 from xxgk.resources import templates_dir
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
 
 @pytest.fixture(autouse=True)
 def _logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XXGK_LOG_DIR", str(tmp_path / "logs"))
-
-
-def bodiless_docx(path: Path, document_xml: str = f'<w:document xmlns:w="{W}"/>') -> Path:
-    """A .docx whose word/document.xml has no <w:body> (or another root element)."""
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml",
-                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                   'officedocument.wordprocessingml.document.main+xml"/></Types>')
-        z.writestr("_rels/.rels",
-                   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-        z.writestr("word/document.xml", '<?xml version="1.0" encoding="UTF-8"?>' + document_xml)
-    return path
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import run, tree
+from cli_run import run, tree
 from xxgk.examples import load_example
 from xxgk.report import dump_json
 

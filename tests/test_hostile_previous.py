@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import run
+from cli_run import run
 from xxgk.examples import load_example
 from xxgk.export import export
 from xxgk.importer import import_report

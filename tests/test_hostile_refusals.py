@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import run
+from cli_run import W, bodiless_docx, run
 from xxgk.examples import load_example
 from xxgk.report import dump_json
 from xxgk.workbook import write_workbook
@@ -121,8 +121,6 @@ def test_damaged_sheets_are_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_docx_with_another_root_element_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from test_hostile_batch import W, bodiless_docx
-
     path = bodiless_docx(tmp_path / "x.docx", f'<w:settings xmlns:w="{W}"><w:body/></w:settings>')
     code, _, err = run(capsys, "audit", path)
     assert code == 2 and "<w:body>" in err

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hostile import run
+from cli_run import run
 from support import needs_soffice, soffice_convert
 from xxgk import layout
 from xxgk.examples import load_example

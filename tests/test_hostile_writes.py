@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import digest, run, tree
+from cli_run import digest, run, tree
 from xxgk.examples import load_example
 from xxgk.export import export
 from xxgk.report import dump_json
