@@ -198,7 +198,7 @@ def build_xlam(out: str | Path | None = None, *, src: Path | None = None, udfs: 
             raise InputError(f"输出文件 {out.name} 的扩展名应为 .xlam（加载项）。")
         from xxgk.fileio import write_atomic
 
-        write_atomic(out, data, overwrite=True)
+        write_atomic(out, data, overwrite=True, may_replace=is_addin_file, what="加载项")
     return data
 
 
@@ -345,3 +345,20 @@ def lint_sources(src: Path | None = None) -> list[str]:
     have = messages(src)
     problems += [f"messages.toml has no {k!r} (used by the VBA)" for k in sorted(asked - set(have))]
     return problems
+
+
+def is_addin_file(path: Path) -> bool:
+    """Whether ``path`` is an add-in built here (its one sheet is the messages sheet), the only
+    file a new build may replace: never a filled workbook that happens to be named .xlsm."""
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 1_000_000:
+                return False
+            xml = z.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    return re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', xml) == [TEXT_SHEET]
