@@ -4,7 +4,9 @@ Two layers, so the add-in can reuse the second without openpyxl:
 
 1. :func:`load_data` (openpyxl) turns a file into a plain :class:`WorkbookData`: per sheet a 2-D
    grid of what each cell holds and the formulas where known, plus the defined names. The add-in
-   builds the same structure with xlwings, one bulk read per sheet.
+   builds the same structure with xlwings, one bulk read per sheet. :func:`read_workbook` takes
+   a faster way for the same data: only the cells the names point to, straight from the package
+   (:mod:`xxgk.workbook.package`), and ``load_data`` only for a file that way does not read.
 2. :func:`report_from_data` turns a :class:`WorkbookData` into a :class:`~xxgk.report.Report`:
    every input cell through :func:`xxgk.values.normalise` (a :class:`~xxgk.report.CellNote`
    with the cell's address for anything not typed cleanly), totals recomputed from their parts
@@ -40,6 +42,7 @@ from xxgk.values import (
     format_value,
     normalise,
 )
+from xxgk.workbook import package
 from xxgk.workbook.names import key_for, name_for
 
 WORKBOOK_KIND = "xxgk-workbook"
@@ -70,16 +73,33 @@ class SheetData:
 
 
 @dataclass
+class CellMap:
+    """Some cells of a sheet (the ones a report needs), as :class:`SheetData` answers for them:
+    ``values`` by (row, column), 1-based, and the formulas of the formula cells among them."""
+
+    values: dict[tuple[int, int], Any]
+    formulas: dict[tuple[int, int], str] | None = None
+
+    def value(self, row: int, column: int) -> Any:
+        return self.values.get((row, column))
+
+    def formula(self, row: int, column: int) -> str | None:
+        return self.formulas.get((row, column)) if self.formulas is not None else None
+
+
+@dataclass
 class WorkbookData:
     """A workbook as plain data: sheets by name (in workbook order) and defined names → their
     reference text (``'表三'!$D$5``)."""
 
-    sheets: dict[str, SheetData]
+    sheets: dict[str, SheetData | CellMap]
     names: dict[str, str]
     source: str = "工作簿"  # how messages name the file
-    cached: dict[str, SheetData] = field(default_factory=dict)  # computed values, if read
+    cached: dict[str, SheetData | CellMap] = field(default_factory=dict)  # computed values, if read
     # Reads ``cached`` on demand (only needed when someone typed a formula into an input cell).
-    cached_loader: Callable[[], dict[str, SheetData]] | None = None
+    cached_loader: Callable[[], dict[str, SheetData | CellMap]] | None = None
+    # (kind, key) → target of every name of ours, when already known (see :func:`name_refs`).
+    refs: dict[tuple[str, str], Ref | None] | None = None
 
 
 # A defined name's target is an address like any other: the layout's own type.
@@ -98,10 +118,55 @@ def parse_ref(text: str) -> Ref | None:
     return Ref(sheet, int(m.group(4)), col)
 
 
+def name_refs(names: dict[str, str]) -> dict[tuple[str, str], Ref | None]:
+    """(kind, key) → the cell each of our names points to (``None``: not a single cell)."""
+    refs: dict[tuple[str, str], Ref | None] = {}
+    for name, text in names.items():
+        kk = key_for(name)
+        if kk is not None:
+            refs[kk] = parse_ref(text)
+    return refs
+
+
 # ---------------------------------------------------------------------- files → data
 def read_workbook(path: str | Path) -> Report:
     """The Report in a workbook made by ``xxgk new`` (or saved from one by Excel/WPS/LibreOffice)."""
-    return report_from_data(load_data(path))
+    path = Path(path)
+    _refuse_file(path)
+    try:
+        data = _load_needed(path)
+    except package.Unusual:
+        data = _load_all(path)
+    return report_from_data(data)
+
+
+def _load_needed(path: Path) -> WorkbookData:
+    """Only the cells our names point to (see :mod:`xxgk.workbook.package`)."""
+    book, taken = package.read(path, _plan)
+    refs = book.plans["reader"][0]
+    sheets: dict[str, SheetData | CellMap] = {}
+    cached: dict[str, SheetData | CellMap] = {}
+    for name, _part in book.sheets:
+        cells = taken.get(name)
+        sheets[name] = CellMap(cells.values, cells.formulas) if cells else CellMap({}, {})
+        if cells and cells.cached:
+            cached[name] = CellMap(cells.cached)
+    return WorkbookData(sheets, book.names, source=f"工作簿 {path.name}", cached=cached, refs=refs)
+
+
+def _plan(book: package.Book) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Per sheet, the cells our names point to (live checks aside), in the order a sheet stores
+    them; worked out once per distinct workbook.xml."""
+    memo = book.plans.get("reader")
+    if memo is None:
+        refs = name_refs(book.names)
+        present = {name for name, _part in book.sheets}
+        by_sheet: dict[str, set[tuple[int, int]]] = {}
+        for (kind, _key), r in refs.items():
+            if r is not None and kind != "check" and r.sheet in present:
+                by_sheet.setdefault(r.sheet, set()).add((r.row, r.column))
+        memo = book.plans["reader"] = (refs, {s: tuple(sorted(c)) for s, c in by_sheet.items()})
+    return memo[1]
 
 
 def _refuse_file(path: Path) -> None:
@@ -166,6 +231,11 @@ def load_data(path: str | Path) -> WorkbookData:
     """Read a .xlsx file into :class:`WorkbookData` (formulas as written, no cached values)."""
     path = Path(path)
     _refuse_file(path)
+    return _load_all(path)
+
+
+def _load_all(path: Path) -> WorkbookData:
+    """Every cell of every sheet, by openpyxl (the file has passed :func:`_refuse_file`)."""
     from openpyxl import load_workbook
 
     try:
@@ -264,11 +334,7 @@ class _Reader:
         self.data = data
         self.src = data.source
         self.fmt = load_format()
-        self.refs: dict[tuple[str, str], Ref | None] = {}
-        for name, text in data.names.items():
-            kk = key_for(name)
-            if kk is not None:
-                self.refs[kk] = parse_ref(text)
+        self.refs = data.refs if data.refs is not None else name_refs(data.names)
 
     def ref(self, key: str, kind: str = "value") -> Ref:
         r = self.refs.get((kind, key))
@@ -301,7 +367,7 @@ class _Reader:
     # ------------------------------------------------------------------ checks of the whole
     def check_ours(self) -> Format:
         meta_sheet = layout.META
-        ours = any(key_for(n) for n in self.data.names)
+        ours = bool(self.refs)
         if ours and meta_sheet not in self.data.sheets:
             raise InputError(
                 f"{self.src} 的隐藏工作表“{meta_sheet}”（格式版本等信息）已被删除，无法确认表格格式，未读取。"

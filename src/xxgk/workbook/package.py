@@ -1,0 +1,301 @@
+"""The cells a report needs, read straight from the .xlsx package (zip + XML).
+
+``openpyxl`` builds an object for every cell of every sheet, every style and every defined name;
+reading a report needs only the cells its defined names point to. This module reads
+``xl/workbook.xml`` (sheets and names), the needed sheets' XML and, if they refer to it, the
+shared strings, and takes exactly those cells, with the meaning ``openpyxl`` gives them (numbers
+``int`` or ``float`` as written, formulas as ``"=…"``, the computed value beside). What does not
+depend on the file (the names' parse, which cells to take) is computed once per distinct
+``workbook.xml`` and kept for the process.
+
+Anything this module does not read the way ``openpyxl`` would — a sheet that is not well-formed
+XML, a number that is not a plain number, a date-formatted number, a shared or array formula in
+a cell we read, an unusual encoding or layout — raises :class:`Unusual`, and the caller reads the
+file the general way (so every refusal stays word for word what it was). The caller has already
+checked the file at the door (size, zip directory, DTDs) before anything here inflates a part.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKSHEET = REL + "/worksheet"
+STRINGS = REL + "/sharedStrings"
+STYLES = REL + "/styles"
+
+Cell = tuple[int, int]  # (row, column), 1-based
+
+
+class Unusual(Exception):
+    """The package holds something this reader does not take exactly as openpyxl would."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """What ``workbook.xml`` and its relationships say: the worksheets in order (name, part) and
+    the workbook-level defined names (name → reference text)."""
+
+    sheets: tuple[tuple[str, str], ...]
+    names: dict[str, str]
+    strings: str | None  # the shared strings part
+    styles: str | None
+    plans: dict[Any, Any]  # per-process memo of what callers derive from the names
+
+
+@dataclass
+class Cells:
+    """The cells taken from one sheet: ``values`` as openpyxl reads them without computed values
+    (a formula cell is absent), ``formulas`` the formula text of the formula cells taken,
+    ``cached`` the computed value of those formula cells (``None`` if none was saved)."""
+
+    values: dict[Cell, Any]
+    formulas: dict[Cell, str]
+    cached: dict[Cell, Any]
+
+
+def read(path: Any, wanted: Callable[[Book], dict[str, tuple[Cell, ...]]]) -> tuple[Book, dict[str, Cells]]:
+    """The book and, per sheet that ``wanted(book)`` names, the cells it asks for."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = _book(_part(z, "xl/workbook.xml"), _part(z, "xl/_rels/workbook.xml.rels"))
+            plan = wanted(book)
+            parts = dict(book.sheets)
+            date_styles = _date_styles(_part(z, book.styles) if book.styles else b"")
+            strings: _Strings | None = None
+            out: dict[str, Cells] = {}
+            for sheet, cells in plan.items():
+                data = _xml(_part(z, parts[sheet]))
+                if strings is None and b't="s"' in data:
+                    strings = _Strings(_xml(_part(z, book.strings)) if book.strings else b"")
+                out[sheet] = _take(data, cells, strings, date_styles)
+            return book, out
+    except (KeyError, ValueError, IndexError, zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error,
+            expat.ExpatError, ElementTree.ParseError) as exc:
+        raise Unusual(type(exc).__name__) from None
+
+
+def _part(z: zipfile.ZipFile, name: str) -> bytes:
+    return z.read(name)
+
+
+def _xml(data: bytes) -> bytes:
+    """``data`` if it is well-formed UTF-8 XML this module can scan with plain byte searches."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith(b"<?xml"):
+        decl = data[: data.find(b"?>")]
+        if b"encoding" in decl and not re.search(rb"""encoding\s*=\s*["']utf-8["']""", decl, re.IGNORECASE):
+            raise Unusual("encoding")
+    elif not data.startswith(b"<"):
+        raise Unusual("encoding")
+    if b"<![CDATA[" in data:
+        raise Unusual("CDATA")
+    expat.ParserCreate().Parse(data, True)  # damaged XML: the general reader refuses it by name
+    return data
+
+
+# ---------------------------------------------------------------------- workbook.xml
+@lru_cache(maxsize=16)
+def _book(workbook: bytes, rels: bytes) -> Book:
+    root = ElementTree.fromstring(workbook)
+    if root.tag != f"{{{MAIN}}}workbook":
+        raise Unusual("workbook namespace")
+    targets: dict[str, tuple[str, str]] = {}
+    for rel in ElementTree.fromstring(rels).iter(f"{{{PKG_REL}}}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id", "")] = (rel.get("Type", ""), part)
+    sheets = []
+    for el in root.iterfind(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet"):
+        rid = el.get(f"{{{REL}}}id")
+        kind, part = targets[rid] if rid else ("", "")
+        if kind != WORKSHEET:  # a chart sheet, a sheet without a part: read the general way
+            raise Unusual("sheet kind")
+        sheets.append((el.get("name", ""), part))
+    names: dict[str, str] = {}
+    for el in root.iterfind(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName"):
+        if el.get("localSheetId") is None and el.text:
+            names[el.get("name", "")] = el.text
+    by_type = {kind: part for kind, part in targets.values()}
+    return Book(tuple(sheets), names, by_type.get(STRINGS), by_type.get(STYLES), {})
+
+
+@lru_cache(maxsize=16)
+def _date_styles(styles: bytes) -> frozenset[int]:
+    """Indexes of the cell formats that make openpyxl read a number as a date or duration."""
+    if not styles:
+        return frozenset()
+    if b"numFmtId" not in styles:
+        return frozenset()
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    root = ElementTree.fromstring(_xml(styles))
+    custom = {int(n.get("numFmtId", "0")): n.get("formatCode", "")
+              for n in root.iterfind(f"{{{MAIN}}}numFmts/{{{MAIN}}}numFmt")}
+    out = set()
+    for i, xf in enumerate(root.iterfind(f"{{{MAIN}}}cellXfs/{{{MAIN}}}xf")):
+        fid = int(xf.get("numFmtId", "0"))
+        code = custom.get(fid) if fid in custom else BUILTIN_FORMATS.get(fid)
+        if code and is_date_format(code):
+            out.add(i)
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------------- sheets
+_NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?")
+# A <v> whose text is not a plain number or empty: text results and anything odd, looked at one by one.
+_ODD_V = re.compile(rb"<v>(?!-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?</v>|</v>)")
+_T = re.compile(rb'\st="([^"]*)"')
+_S = re.compile(rb'\ss="([0-9]+)"')
+_TEXT = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
+
+
+def _take(data: bytes, cells: tuple[Cell, ...], strings: _Strings | None, date_styles: frozenset[int]) -> Cells:
+    start = data.find(b"<sheetData")
+    out = Cells({}, {}, {})
+    if start < 0:
+        if b"sheetData" in data:  # a prefixed namespace (<x:sheetData>)
+            raise Unusual("prefix")
+        return out
+    # Every cell must carry its address first, as Excel, WPS, LibreOffice and openpyxl write it.
+    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="') or b"<v " in data:
+        raise Unusual("cell layout")
+    for m in _ODD_V.finditer(data, start):
+        tag = data[data.rfind(b"<c ", start, m.start()): m.start()]
+        t = _type(tag[: tag.find(b">")])
+        if t not in (b"str", b"e", b"s", b"inlineStr"):  # a number that is not one: refused the general way
+            raise Unusual("value")
+    pos = start
+    for cell in cells:
+        token = b'<c r="%s%d"' % (_letters(cell[1]), cell[0])
+        i = data.find(token, pos)
+        if i < 0:
+            i = data.find(token, start)  # out of order, or absent (a blank cell)
+            if i < 0:
+                continue
+        else:
+            pos = i
+        j = data.find(b">", i)
+        attrs = data[i + len(token): j]
+        if attrs.endswith(b"/"):
+            continue
+        inner = data[j + 1: data.find(b"</c>", j)]
+        if inner:
+            _cell(cell, attrs, inner, out, strings, date_styles)
+    return out
+
+
+def _type(attrs: bytes) -> bytes:
+    m = _T.search(attrs)
+    return m.group(1) if m else b"n"
+
+
+def _cell(cell: Cell, attrs: bytes, inner: bytes, out: Cells, strings: _Strings | None,
+          date_styles: frozenset[int]) -> None:
+    t = _type(attrs)
+    if inner.startswith(b"<f"):
+        end = inner.find(b">")
+        fattrs = inner[2:end]
+        if b"t=" in fattrs and b'"normal"' not in fattrs:  # shared/array/data-table formula
+            raise Unusual("formula kind")
+        if fattrs.endswith(b"/"):
+            text, rest = "", inner[end + 1:]
+        else:
+            close = inner.find(b"</f>", end)
+            text, rest = _text(inner[end + 1: close]), inner[close + 4:]
+        out.formulas[cell] = "=" + text
+        out.cached[cell] = _value(t, attrs, rest, strings, date_styles)
+        return
+    value = _value(t, attrs, inner, strings, date_styles)
+    if value is not None:
+        out.values[cell] = value
+
+
+def _value(t: bytes, attrs: bytes, inner: bytes, strings: _Strings | None, date_styles: frozenset[int]) -> Any:
+    if t == b"inlineStr":
+        if not inner.startswith(b"<is"):
+            if inner.startswith(b"<v>") or not inner:
+                return None
+            raise Unusual("inline string")
+        return _rich(inner)
+    if not inner.startswith(b"<v>"):
+        if not inner or inner == b"<v/>":
+            return None
+        raise Unusual("cell content")
+    raw = inner[3: inner.find(b"</v>")]
+    if not raw:
+        return None
+    if t == b"n":
+        s = _S.search(attrs)
+        if s and int(s.group(1)) in date_styles:
+            raise Unusual("date")
+        if not _NUMBER.fullmatch(raw):
+            raise Unusual("number")
+        return float(raw) if (b"." in raw or b"e" in raw or b"E" in raw) else int(raw)
+    if t == b"s":
+        if strings is None:
+            raise Unusual("strings")
+        return strings[int(raw)]
+    if t in (b"str", b"e"):
+        return _text(raw)
+    if t == b"b":
+        return bool(int(raw))
+    raise Unusual("cell type")
+
+
+def _text(raw: bytes) -> str:
+    """An element's text as an XML parser gives it (line ends normalised, references expanded)."""
+    if b"&" in raw or b"\r" in raw:
+        # Builders write Chinese as character references: one C-level parse beats a callback each.
+        return ElementTree.fromstring(b"<t>%s</t>" % raw).text or ""
+    return raw.decode("utf-8")
+
+
+def _rich(inner: bytes) -> str:
+    """The text of a string item (plain or rich text runs; phonetic runs left out, as openpyxl does)."""
+    if b"<rPh" in inner:
+        inner = _PHONETIC.sub(b"", inner)
+    return "".join(_text(t) for t in _TEXT.findall(inner))
+
+
+@lru_cache(maxsize=64)
+def _letters(column: int) -> bytes:
+    letters = b""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        letters = bytes([65 + rem]) + letters
+    return letters
+
+
+_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.DOTALL)
+
+
+class _Strings:
+    """The shared strings, parsed only as far as the cells taken need."""
+
+    def __init__(self, data: bytes) -> None:
+        self.items = _SI.findall(data)
+        if len(self.items) != data.count(b"<si"):
+            raise Unusual("shared strings")
+        self.parsed: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        s = self.parsed.get(i)
+        if s is None:
+            s = self.parsed[i] = _rich(self.items[i]).replace("x005F_", "")
+        return s
