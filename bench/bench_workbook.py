@@ -1,46 +1,98 @@
-"""Workbook timings as ratios to a plain ``openpyxl.load_workbook`` of the same file, measured in
-the same run (so the numbers compare across machines):
+"""Reading and checking filled workbooks, as ratios to two baselines run interleaved with it on
+the same files (see timing.py):
 
-* build: ``build_workbook(report)`` (the filled template's bytes);
-* read + check: ``read_workbook(path)`` then ``rules.check(report)``.
+* python-calamine's bare read of every sheet's values (a fast Rust reader: the floor);
+* ``openpyxl.load_workbook`` (full, every cell read) — what a workbook tool usually does.
 
-    python bench/bench_workbook.py [--repeat N]
+The files are distinct filled workbooks (the bundled example with random figures, half of them
+with last year's report, some with blanks). Also the time to build one (``xxgk new --from``).
 
-Prints the ratios; asserts nothing about time.
+    python bench/bench_workbook.py [--files 200] [--rounds 3]
+
+Goals (issue 12): read + check ≤ 2× calamine, and ≥ 10× faster than openpyxl. Prints only.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-from timing import median_seconds
+from python_calamine import CalamineWorkbook
+from timing import interleaved, ms, ratios, summary
 
 from xxgk.examples import load_example
+from xxgk.report import Report
 from xxgk.rules import check
-from xxgk.workbook import build_workbook, write_workbook
-from xxgk.workbook.reader import read_workbook
+from xxgk.workbook import build_workbook
+from xxgk.workbook.reader import _total, read_workbook
+
+
+def filled(seed: int) -> Report:
+    """The example with random figures (consistent totals), sometimes a blank and last year."""
+    rnd = random.Random(seed)
+    report = load_example()
+    fmt = report.spec
+    for key, cell in fmt.cells.items():
+        if not cell.total_of:
+            report.cells[key] = rnd.choice([0, 0, 0, rnd.randint(0, 9), rnd.randint(0, 3000)])
+    if rnd.random() < 0.2:
+        report.cells[rnd.choice([k for k, c in fmt.cells.items() if not c.total_of])] = None
+    for key, cell in fmt.cells.items():
+        if cell.total_of:
+            report.cells[key] = _total(fmt, key, report.cells)
+    report.facts["proactive.items"] = rnd.randint(0, 20000)
+    report.agency = f"某某市第{seed}局"
+    if seed % 2:
+        report.year = 2025
+        report.previous = load_example()
+    return report
+
+
+def calamine_all_sheets(path: Path) -> None:
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+
+
+def openpyxl_full(path: Path) -> None:
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        for _row in ws.iter_rows(values_only=True):
+            pass
+
+
+def read_and_check(path: Path) -> None:
+    check(read_workbook(path))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    report = load_example()
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_workbook(Path(tmp) / "filled.xlsx", report)
-        base = median_seconds(lambda: load_workbook(path), args.repeat)
-        base_ro = median_seconds(lambda: load_workbook(path, read_only=True).close(), args.repeat)
-        build = median_seconds(lambda: build_workbook(report), args.repeat)
-        read = median_seconds(lambda: read_workbook(path), args.repeat)
-        read_check = median_seconds(lambda: check(read_workbook(path)), args.repeat)
-    print(f"filled workbook (bundled example): {len(build_workbook(report)) / 1024:.0f} KB")
-    print(f"openpyxl.load_workbook (baseline): {base * 1000:.1f} ms; read_only=True: {base_ro * 1000:.1f} ms")
-    print(f"build_workbook          {build * 1000:7.1f} ms  ratio {build / base:5.2f}")
-    print(f"read_workbook           {read * 1000:7.1f} ms  ratio {read / base:5.2f}")
-    print(f"read_workbook + check   {read_check * 1000:7.1f} ms  ratio {read_check / base:5.2f}")
+        reports = [filled(i) for i in range(args.files)]
+        paths = []
+        for i, report in enumerate(reports):
+            paths.append(Path(tmp) / f"filled-{i}.xlsx")
+            paths[-1].write_bytes(build_workbook(report))
+        size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        t = interleaved({"ours": read_and_check, "calamine": calamine_all_sheets, "openpyxl": openpyxl_full},
+                        paths, args.rounds)
+        build = interleaved({"build": build_workbook, "openpyxl": lambda r, p=paths[0]: openpyxl_full(p)},
+                            reports[:20], 1)
+    print(f"{args.files} distinct filled workbooks ({size:.0f} KB on average), {args.rounds} interleaved rounds")
+    print(f"  read + check       {ms(t['ours'])}")
+    print(f"  calamine, all sheets {ms(t['calamine'])}")
+    print(f"  openpyxl full load {ms(t['openpyxl'])}")
+    print(f"read + check ÷ calamine        {summary(ratios(t['ours'], t['calamine']))}   goal: median ≤ 2")
+    print(f"openpyxl ÷ read + check        {summary(ratios(t['openpyxl'], t['ours']))}   goal: median ≥ 10")
+    print(f"build_workbook ÷ openpyxl load {summary(ratios(build['build'], build['openpyxl']))}")
+    per_second = 1 / (sum(t["ours"]) / len(t["ours"]))
+    print(f"batch rate (one process): {per_second:.0f} workbooks read + checked per second")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ def normalise(raw: object, kind: str = COUNT) -> Normalised:
     """Read ``raw`` (a workbook or parsed value) as a cell of ``kind`` (count/signed/amount/yuan)."""
     if raw is None:
         return Normalised(None)
+    if type(raw) is int and raw >= 0:  # the commonest cell: what _number makes of it, without Decimal
+        return Normalised(raw if kind in (COUNT, SIGNED) else Decimal(raw))
     if isinstance(raw, bool):
         return Normalised(None, TEXT, "请填写数字")
     if isinstance(raw, (int, float, Decimal)):

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree
-from xml.parsers import expat
+
+from lxml import etree
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -65,45 +66,74 @@ class Cells:
     cached: dict[Cell, Any]
 
 
-def read(path: Any, wanted: Callable[[Book], dict[str, tuple[Cell, ...]]]) -> tuple[Book, dict[str, Cells]]:
-    """The book and, per sheet that ``wanted(book)`` names, the cells it asks for."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = _book(_part(z, "xl/workbook.xml"), _part(z, "xl/_rels/workbook.xml.rels"))
-            plan = wanted(book)
-            parts = dict(book.sheets)
-            date_styles = _date_styles(_part(z, book.styles) if book.styles else b"")
-            strings: _Strings | None = None
-            out: dict[str, Cells] = {}
-            for sheet, cells in plan.items():
-                data = _xml(_part(z, parts[sheet]))
-                if strings is None and b't="s"' in data:
-                    strings = _Strings(_xml(_part(z, book.strings)) if book.strings else b"")
-                out[sheet] = _take(data, cells, strings, date_styles)
-            return book, out
-    except (KeyError, ValueError, IndexError, zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error,
-            expat.ExpatError, ElementTree.ParseError) as exc:
-        raise Unusual(type(exc).__name__) from None
+_FAILURES = (KeyError, ValueError, IndexError, zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error,
+             ElementTree.ParseError, etree.XMLSyntaxError)
 
 
-def _part(z: zipfile.ZipFile, name: str) -> bytes:
-    return z.read(name)
+class Package:
+    """An open .xlsx package: its :class:`Book` and the cells :meth:`take` is asked for. Every
+    failure to read it this way is an :class:`Unusual`; use as a context manager."""
+
+    def __init__(self, path: Any) -> None:
+        try:
+            self.zip = zipfile.ZipFile(path)
+            self.book = _book(self.zip.read("xl/workbook.xml"), self.zip.read("xl/_rels/workbook.xml.rels"))
+            self.date_styles = _date_styles(self.zip.read(self.book.styles) if self.book.styles else b"")
+        except _FAILURES as exc:
+            raise Unusual(type(exc).__name__) from None
+        self.parts = dict(self.book.sheets)
+        self.sheets: dict[str, bytes] = {}
+        self.strings: _Strings | None = None
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zip.close()
+
+    def _strings(self) -> _Strings:
+        """The shared strings, read when a cell taken first refers to them."""
+        if self.strings is None:
+            self.strings = _Strings(_xml(self.zip.read(self.book.strings), b"sst") if self.book.strings else b"")
+        return self.strings
+
+    def take(self, sheet: str, cells: tuple[Cell, ...]) -> Cells:
+        """``cells`` of ``sheet``, in the order the sheet stores them (row by row)."""
+        try:
+            data = self.sheets.get(sheet)
+            if data is None:
+                data = self.sheets[sheet] = _xml(self.zip.read(self.parts[sheet]), b"worksheet")
+            return _take(data, cells, self._strings, self.date_styles)
+        except _FAILURES as exc:
+            raise Unusual(type(exc).__name__) from None
 
 
-def _xml(data: bytes) -> bytes:
-    """``data`` if it is well-formed UTF-8 XML this module can scan with plain byte searches."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data.startswith(b"<?xml"):
-        decl = data[: data.find(b"?>")]
+def _xml(data: bytes, root: bytes) -> bytes:
+    """``data`` (a part whose root element is ``root``) if it is UTF-8 XML this module can scan
+    with plain byte searches: complete (not cut short), no comments, CDATA or processing
+    instructions that could hide or fake a cell, no entity but XML's own (a DTD was refused at
+    the door). Each text taken is parsed by a real XML parser; anything else is left to the
+    general reader, which refuses a damaged file by name."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?xml", start):
+        end = data.find(b"?>", start)
+        decl, start = data[start:end], end + 2
         if b"encoding" in decl and not re.search(rb"""encoding\s*=\s*["']utf-8["']""", decl, re.IGNORECASE):
             raise Unusual("encoding")
-    elif not data.startswith(b"<"):
-        raise Unusual("encoding")
-    if b"<![CDATA[" in data:
-        raise Unusual("CDATA")
-    expat.ParserCreate().Parse(data, True)  # damaged XML: the general reader refuses it by name
+    if not data[start: start + 100].lstrip().startswith(b"<") or _ODD_MARKUP.search(data, start) \
+            or _BAD_REFERENCE.search(data, start):
+        raise Unusual("markup")
+    if not data[-200:].rstrip().endswith(b"</" + root + b">"):
+        raise Unusual("cut short")
     return data
+
+
+# A comment, CDATA, DTD or processing instruction (could hide or fake a cell), a <v> with
+# attributes, a cell whose first attribute is not its address (Excel, WPS, LibreOffice and openpyxl
+# all write the address first): one pass over the part.
+_ODD_MARKUP = re.compile(rb"<(?:[!?]|v\s|c(?:>|/>|\s(?!r=\")))")
+# "&" not starting a character reference or one of XML's five entities (an undefined entity).
+_BAD_REFERENCE = re.compile(rb"&(?:[^#lgaq]|l(?!t;)|g(?!t;)|a(?!mp;|pos;)|q(?!uot;))")
 
 
 # ---------------------------------------------------------------------- workbook.xml
@@ -143,7 +173,7 @@ def _date_styles(styles: bytes) -> frozenset[int]:
         return frozenset()
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-    root = ElementTree.fromstring(_xml(styles))
+    root = ElementTree.fromstring(styles)
     custom = {int(n.get("numFmtId", "0")): n.get("formatCode", "")
               for n in root.iterfind(f"{{{MAIN}}}numFmts/{{{MAIN}}}numFmt")}
     out = set()
@@ -165,39 +195,53 @@ _TEXT = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
 
 
-def _take(data: bytes, cells: tuple[Cell, ...], strings: _Strings | None, date_styles: frozenset[int]) -> Cells:
+def _take(data: bytes, cells: tuple[Cell, ...], strings: Callable[[], _Strings], date_styles: frozenset[int]) -> Cells:
     start = data.find(b"<sheetData")
     out = Cells({}, {}, {})
     if start < 0:
         if b"sheetData" in data:  # a prefixed namespace (<x:sheetData>)
             raise Unusual("prefix")
         return out
-    # Every cell must carry its address first, as Excel, WPS, LibreOffice and openpyxl write it.
-    if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="') or b"<v " in data:
-        raise Unusual("cell layout")
     for m in _ODD_V.finditer(data, start):
         tag = data[data.rfind(b"<c ", start, m.start()): m.start()]
         t = _type(tag[: tag.find(b">")])
         if t not in (b"str", b"e", b"s", b"inlineStr"):  # a number that is not one: refused the general way
             raise Unusual("value")
+    # From here every <v> of a number cell holds a plain number (or nothing).
+    find, values = data.find, out.values
+    plain = _PLAIN_NUMBER.match if not date_styles else lambda _data, _at: None
     pos = start
-    for cell in cells:
-        token = b'<c r="%s%d"' % (_letters(cell[1]), cell[0])
-        i = data.find(token, pos)
+    for cell, token in _tokens(cells):
+        i = find(token, pos)
         if i < 0:
-            i = data.find(token, start)  # out of order, or absent (a blank cell)
+            i = find(token, start)  # out of order, or absent (a blank cell)
             if i < 0:
                 continue
         else:
             pos = i
-        j = data.find(b">", i)
-        attrs = data[i + len(token): j]
-        if attrs.endswith(b"/"):
+        m = plain(data, i)
+        if m is not None:  # the commonest cell by far: a number, or blank
+            raw = m[1]
+            if raw:
+                values[cell] = float(raw) if (b"." in raw or b"e" in raw or b"E" in raw) else int(raw)
             continue
-        inner = data[j + 1: data.find(b"</c>", j)]
-        if inner:
-            _cell(cell, attrs, inner, out, strings, date_styles)
+        j = find(b">", i)
+        if data[j - 1] == 47:  # <c r="D5" s="3"/>
+            continue
+        k = find(b"</c>", j)
+        if k == j + 1:  # <c r="D5" s="3"></c>
+            continue
+        _cell(cell, data[i + len(token): j], data[j + 1: k], out, strings, date_styles)
     return out
+
+
+_PLAIN_NUMBER = re.compile(rb'<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?(?: t="n")?(?:/>|>(?:<v>([^<]*)</v>)?</c>)')
+
+
+@lru_cache(maxsize=64)
+def _tokens(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, bytes], ...]:
+    """Each cell with the bytes its element starts with (``<c r="D5"``, the quote included)."""
+    return tuple((cell, b'<c r="%s%d"' % (_letters(cell[1]), cell[0])) for cell in cells)
 
 
 def _type(attrs: bytes) -> bytes:
@@ -205,7 +249,7 @@ def _type(attrs: bytes) -> bytes:
     return m.group(1) if m else b"n"
 
 
-def _cell(cell: Cell, attrs: bytes, inner: bytes, out: Cells, strings: _Strings | None,
+def _cell(cell: Cell, attrs: bytes, inner: bytes, out: Cells, strings: Callable[[], _Strings],
           date_styles: frozenset[int]) -> None:
     t = _type(attrs)
     if inner.startswith(b"<f"):
@@ -226,7 +270,7 @@ def _cell(cell: Cell, attrs: bytes, inner: bytes, out: Cells, strings: _Strings 
         out.values[cell] = value
 
 
-def _value(t: bytes, attrs: bytes, inner: bytes, strings: _Strings | None, date_styles: frozenset[int]) -> Any:
+def _value(t: bytes, attrs: bytes, inner: bytes, strings: Callable[[], _Strings], date_styles: frozenset[int]) -> Any:
     if t == b"inlineStr":
         if not inner.startswith(b"<is"):
             if inner.startswith(b"<v>") or not inner:
@@ -248,9 +292,7 @@ def _value(t: bytes, attrs: bytes, inner: bytes, strings: _Strings | None, date_
             raise Unusual("number")
         return float(raw) if (b"." in raw or b"e" in raw or b"E" in raw) else int(raw)
     if t == b"s":
-        if strings is None:
-            raise Unusual("strings")
-        return strings[int(raw)]
+        return strings()[int(raw)]
     if t in (b"str", b"e"):
         return _text(raw)
     if t == b"b":
@@ -260,10 +302,13 @@ def _value(t: bytes, attrs: bytes, inner: bytes, strings: _Strings | None, date_
 
 def _text(raw: bytes) -> str:
     """An element's text as an XML parser gives it (line ends normalised, references expanded)."""
-    if b"&" in raw or b"\r" in raw:
+    if b"&" in raw or b"\r" in raw or b"<" in raw:
         # Builders write Chinese as character references: one C-level parse beats a callback each.
-        return ElementTree.fromstring(b"<t>%s</t>" % raw).text or ""
+        return etree.fromstring(b"<t>%s</t>" % raw, _PARSER).text or ""
     return raw.decode("utf-8")
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _rich(inner: bytes) -> str:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from xxgk import layout
 from xxgk.errors import InputError
@@ -141,32 +142,51 @@ def read_workbook(path: str | Path) -> Report:
 
 
 def _load_needed(path: Path) -> WorkbookData:
-    """Only the cells our names point to (see :mod:`xxgk.workbook.package`)."""
-    book, taken = package.read(path, _plan)
-    refs = book.plans["reader"][0]
-    sheets: dict[str, SheetData | CellMap] = {}
-    cached: dict[str, SheetData | CellMap] = {}
-    for name, _part in book.sheets:
-        cells = taken.get(name)
-        sheets[name] = CellMap(cells.values, cells.formulas) if cells else CellMap({}, {})
-        if cells and cells.cached:
-            cached[name] = CellMap(cells.cached)
-    return WorkbookData(sheets, book.names, source=f"工作簿 {path.name}", cached=cached, refs=refs)
+    """Only the cells our names point to (see :mod:`xxgk.workbook.package`); last year's
+    figures only if the workbook holds a last year."""
+    with package.Package(path) as pkg:
+        refs, first, previous = _plan(pkg.book)
+        taken = {sheet: pkg.take(sheet, cells) for sheet, cells in first.items()}
+        year = refs.get(("previous", "year"))
+        if year is not None and year.sheet in taken and taken[year.sheet].values.get((year.row, year.column)) not in (None, ""):
+            for sheet, cells in previous.items():
+                more = pkg.take(sheet, cells)
+                if sheet in taken:
+                    for mine, theirs in zip((taken[sheet].values, taken[sheet].formulas, taken[sheet].cached),
+                                            (more.values, more.formulas, more.cached), strict=True):
+                        mine.update(theirs)
+                else:
+                    taken[sheet] = more
+        sheets: dict[str, SheetData | CellMap] = {}
+        cached: dict[str, SheetData | CellMap] = {}
+        for name, _part in pkg.book.sheets:
+            cells = taken.get(name)
+            sheets[name] = CellMap(cells.values, cells.formulas) if cells else CellMap({}, {})
+            if cells and cells.cached:
+                cached[name] = CellMap(cells.cached)
+    return WorkbookData(sheets, pkg.book.names, source=f"工作簿 {path.name}", cached=cached, refs=refs)
 
 
-def _plan(book: package.Book) -> dict[str, tuple[tuple[int, int], ...]]:
-    """Per sheet, the cells our names point to (live checks aside), in the order a sheet stores
-    them; worked out once per distinct workbook.xml."""
+_Plan = dict[str, tuple[tuple[int, int], ...]]
+
+
+def _plan(book: package.Book) -> tuple[dict[tuple[str, str], Ref | None], _Plan, _Plan]:
+    """What to take from a workbook with these names: the names' targets, then per sheet the
+    cells to take always and those of last year's figures (taken if last year's year is
+    filled), each in the order a sheet stores them. Worked out once per distinct workbook.xml."""
     memo = book.plans.get("reader")
     if memo is None:
         refs = name_refs(book.names)
         present = {name for name, _part in book.sheets}
-        by_sheet: dict[str, set[tuple[int, int]]] = {}
-        for (kind, _key), r in refs.items():
-            if r is not None and kind != "check" and r.sheet in present:
-                by_sheet.setdefault(r.sheet, set()).add((r.row, r.column))
-        memo = book.plans["reader"] = (refs, {s: tuple(sorted(c)) for s, c in by_sheet.items()})
-    return memo[1]
+        first: dict[str, set[tuple[int, int]]] = {}
+        previous: dict[str, set[tuple[int, int]]] = {}
+        for (kind, key), r in refs.items():
+            if r is None or kind == "check" or r.sheet not in present:
+                continue
+            later = kind == "previous" and key not in ("year", "format")
+            (previous if later else first).setdefault(r.sheet, set()).add((r.row, r.column))
+        memo = book.plans["reader"] = (refs, *({s: tuple(sorted(c)) for s, c in plan.items()} for plan in (first, previous)))
+    return memo
 
 
 def _refuse_file(path: Path) -> None:
@@ -195,19 +215,19 @@ def _refuse_file(path: Path) -> None:
             f"文件 {path.name} 不是 Excel 工作簿（.xlsx），看起来是{kind}。"
             "请选择用 `xxgk new` 生成并填写的 .xlsx 工作簿。")
     try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+        z: zipfile.ZipFile | None = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        names = set()
-    if "xl/workbook.xml" not in names:
-        what = "Word 文档（.docx）" if "word/document.xml" in names else "压缩包（zip）"
-        raise InputError(
-            f"文件 {path.name} 是{what}，不是 Excel 工作簿。请选择用 `xxgk new` 生成并填写的 .xlsx 工作簿。")
-    try:
-        with zipfile.ZipFile(path) as z:
-            dtd = _xml_with_dtd(z)
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
-        dtd = None  # a damaged package is refused by the reader, with its own message
+        z = None
+    with z or nullcontext():
+        names = set(z.namelist()) if z else set()
+        if "xl/workbook.xml" not in names:
+            what = "Word 文档（.docx）" if "word/document.xml" in names else "压缩包（zip）"
+            raise InputError(
+                f"文件 {path.name} 是{what}，不是 Excel 工作簿。请选择用 `xxgk new` 生成并填写的 .xlsx 工作簿。")
+        try:
+            dtd = _xml_with_dtd(z) if z else None
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
+            dtd = None  # a damaged package is refused by the reader, with its own message
     if dtd:
         raise InputError(
             f"文件 {path.name} 的 {dtd} 含有 DTD 或实体声明（<!DOCTYPE>/<!ENTITY>）。Excel 和 WPS 从不写出这种内容，"
@@ -319,13 +339,33 @@ def _bad_number(path: Path, sheet: str, row: int, column: int, value: float) -> 
 def _xml_with_dtd(z: zipfile.ZipFile) -> str | None:
     """The first XML part that declares a DTD. Excel never writes one; a DTD can only define
     entities, which have no place in a workbook."""
-    for info in z.infolist():
-        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            with z.open(info) as fh:
-                head = fh.read(4096)  # a DOCTYPE can only come before the root element
-            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                return info.filename
+    with open(z.filename or "", "rb") if z.filename else nullcontext(None) as raw:
+        for info in z.infolist():
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                head = _head(raw, info) if raw is not None else None
+                if head is None:
+                    with z.open(info) as fh:
+                        head = fh.read(4096)  # a DOCTYPE can only come before the root element
+                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                    return info.filename
     return None
+
+
+def _head(raw: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:
+    """The first 4 KB of a stored or deflated member, straight from its local header (opening
+    each member through zipfile costs more than the check itself); ``None``: use zipfile."""
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    raw.seek(info.header_offset)
+    local = raw.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return None
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    raw.seek(info.header_offset + 30 + name_len + extra_len)
+    data = raw.read(min(info.compress_size, 8192))
+    if info.compress_type == zipfile.ZIP_STORED:
+        return data[:4096]
+    return zlib.decompressobj(-15).decompress(data, 4096)
 
 
 # ---------------------------------------------------------------------- data → Report
@@ -484,15 +524,14 @@ class _Reader:
     def number(self, key: str, kind: str, notes: list[CellNote]) -> Value | None:
         r = self.ref(key)
         raw = self.raw(r)
-        address = str(r)
         if self.formula(r) is not None:
             raw = self.cached(r)
             if raw is None:
-                notes.append(CellNote(key, UNREAD, self.formula(r) or "", "请直接填写数字，不要使用公式", address))
+                notes.append(CellNote(key, UNREAD, self.formula(r) or "", "请直接填写数字，不要使用公式", str(r)))
                 return None
         n = normalise(raw, kind)
         if n.problem:
-            notes.append(CellNote(key, n.problem, _raw_text(raw), n.fix, address))
+            notes.append(CellNote(key, n.problem, _raw_text(raw), n.fix, str(r)))
         return n.value
 
     def text(self, r: Ref, key: str | None = None, notes: list[CellNote] | None = None) -> str:
