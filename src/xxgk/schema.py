@@ -105,6 +105,12 @@ def _text_map(fmt: Format, what: str) -> dict[str, Any]:
     }
 
 
+@cache
+def validator(version: str) -> Draft202012Validator:
+    """The one validator of format ``version`` per process (building one costs more than using it)."""
+    return Draft202012Validator(report_schema(version))
+
+
 def iter_errors(data: Any) -> Iterator[str]:
     """Every problem with ``data`` as a report JSON, each a Chinese sentence with its path."""
     if not isinstance(data, dict):
@@ -117,8 +123,7 @@ def iter_errors(data: Any) -> Iterator[str]:
         yield f"格式版本（format）应为 {known} 之一，实际为 {shown}"
         return
     fmt = load_format(version)
-    validator = Draft202012Validator(report_schema(version))
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(validator(version).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     yield from _collapse_missing_cells(fmt, errors)
     prev = data.get("previous")
     if isinstance(prev, dict):

@@ -271,7 +271,13 @@ def load_format(version: str = "2021") -> Format:
 
 
 def available_versions() -> list[str]:
-    return sorted(p.stem.removeprefix("format-") for p in SPEC_DIR.glob("format-*.toml"))
+    return list(_versions())
+
+
+@cache
+def _versions() -> tuple[str, ...]:
+    """The format files shipped with the tool (they do not change while it runs)."""
+    return tuple(sorted(p.stem.removeprefix("format-") for p in SPEC_DIR.glob("format-*.toml")))
 
 
 def format_for_year(year: int) -> Format:
