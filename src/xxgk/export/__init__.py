@@ -51,10 +51,21 @@ def _render_json(report: Report) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def renderers() -> dict[str, Callable[[Report], bytes]]:
-    from xxgk.export import docx, html
+def _render_docx(report: Report) -> bytes:
+    from xxgk.export import docx  # python-docx only when a .docx is asked for
 
-    return {"docx": docx.render, "html": html.render, "json": _render_json}
+    return docx.render(report)
+
+
+def _render_html(report: Report) -> bytes:
+    from xxgk.export import html
+
+    return html.render(report)
+
+
+def renderers() -> dict[str, Callable[[Report], bytes]]:
+    """Format → renderer; each imports what it needs when called."""
+    return {"docx": _render_docx, "html": _render_html, "json": _render_json}
 
 
 def parse_formats(spec: str | Iterable[str]) -> list[str]:
