@@ -56,14 +56,16 @@ def _disabled(args: argparse.Namespace) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from xxgk.batch import FileFailure
-    from xxgk.findings_report import as_dict, render_json, render_text
+    from xxgk.findings_report import as_dict, render_text
+    from xxgk.jsonstream import JsonList
     from xxgk.rules import check, has_errors
     from xxgk.sources import read_report
 
     previous = read_report(args.previous) if args.previous else None
     disabled = _disabled(args)
-    results, worst = [], EXIT_OK
+    worst = EXIT_OK
     unread = 0
+    results = JsonList(sys.stdout, bare_if_one=True)  # streamed: one file's result in memory at a time
     for name in args.files:
         try:
             report = read_report(name)
@@ -76,16 +78,17 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{name}：{failed.message}", file=sys.stderr)
             worst, unread = max(worst, failed.exit_code), unread + 1
             if args.format == "json":
-                results.append(failed.to_dict())
+                results.add(failed.to_dict())
             continue
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
-            results.append(as_dict(findings, report, str(name)))
+            results.add(as_dict(findings, report, str(name)))
         else:
             print(render_text(findings, report, Path(name).name, limit=args.limit))
     if args.format == "json":
-        sys.stdout.write(render_json(results))
+        results.close()
+        sys.stdout.write("\n")
     elif len(args.files) > 1:
         print(f"共 {len(args.files)} 份：已校验 {len(args.files) - unread} 份，无法读取 {unread} 份。")
     return worst
@@ -219,11 +222,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from xxgk.batch import FileFailure
-    from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
+    from xxgk.importer.audit import (
+        Audit,
+        Summary,
+        audit_dict,
+        audit_file,
+        expand_inputs,
+        render_audit,
+        summary_table,
+    )
+    from xxgk.jsonstream import JsonList
 
     disabled = _disabled(args)
     files = expand_inputs(args.files)
-    audits, worst, many = [], EXIT_OK, len(files) > 1
+    worst, many = EXIT_OK, len(files) > 1
+    # Streamed: each file's result is written out and dropped; only its summary row is kept (on disk).
+    summary = Summary()
+    each = JsonList(sys.stdout, bare_if_one=not many) if args.format == "json" and not args.summary else None
     for n, name in enumerate(files, 1):
         if many:
             print(f"[{n}/{len(files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
@@ -235,24 +250,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 raise
             failed = FileFailure.of(name, exc)
             print(f"{name}：{failed.message}", file=sys.stderr)
-            audits.append(Audit(str(name), error=failed.reason))
+            audit = Audit(str(name), error=failed.reason)
             worst = max(worst, failed.exit_code)
-            continue
-        audits.append(audit)
-        if audit.errors:
-            worst = max(worst, EXIT_FINDINGS)
-        if args.format == "text" and not args.summary:
-            print(render_audit(audit, limit=args.limit))
-    if args.format == "json" and args.summary:
-        from xxgk.importer.audit import summary_dict
-
-        sys.stdout.write(json.dumps(summary_dict(audits), ensure_ascii=False, indent=2) + "\n")
-    elif args.format == "json":
-        data = [audit_dict(a) for a in audits]
-        sys.stdout.write(json.dumps(data if many else data[0], ensure_ascii=False, indent=2) + "\n")
-    elif many or args.summary:
-        print("【汇总】")
-        sys.stdout.write(summary_table(audits))
+        else:
+            if audit.errors:
+                worst = max(worst, EXIT_FINDINGS)
+            if args.format == "text" and not args.summary:
+                print(render_audit(audit, limit=args.limit))
+        summary.add(audit)
+        if each is not None:
+            each.add(audit_dict(audit))
+        del audit
+    with summary:
+        if each is not None:
+            each.close()
+            sys.stdout.write("\n")
+        elif args.format == "json" and args.summary:
+            summary.write_json(sys.stdout)
+        elif many or args.summary:
+            print("【汇总】")
+            sys.stdout.write(summary_table(summary))
     return worst
 
 

@@ -3,14 +3,17 @@ collects them. One Chinese report per file and a summary table over many."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from xxgk.findings_report import as_dict, render_text
 from xxgk.importer import ImportResult, import_report
+from xxgk.jsonstream import JsonList
 from xxgk.rules import Finding, check
 
 # Facts are inputs of the narrative generator, not part of a published report: a published
@@ -112,69 +115,142 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+def summary_row(n: int, a: Audit) -> dict[str, Any]:
+    """What became of file number ``n`` of a batch: refused (and why), read, or checked (with its counts)."""
+    row: dict[str, Any] = {"n": n, "source": a.source, "file": Path(a.source).name, "status": a.status,
+                           "status_label": STATUS_LABELS[a.status]}
+    if a.result is None:
+        row["reason"] = a.error
+        return row
+    r = a.result
+    row.update(agency=r.report.agency or None, year=r.report.year, format=r.report.format,
+               cells_read=r.cells_read, cells_total=r.cells_total)
+    if a.status == READ:
+        row["reason"] = a.error
+    else:
+        row.update(errors=a.errors, warnings=a.warnings, exportable=a.errors == 0,
+                   rules=sorted({f.rule for f in a.findings if f.is_error}))
+    return row
+
+
 def summary_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
-    """Per file, what became of it: refused (and why), read, or checked (with its counts)."""
-    rows: list[dict[str, Any]] = []
-    for n, a in enumerate(audits, 1):
-        row: dict[str, Any] = {"n": n, "source": a.source, "file": Path(a.source).name, "status": a.status,
-                               "status_label": STATUS_LABELS[a.status]}
-        if a.result is None:
-            row["reason"] = a.error
-            rows.append(row)
-            continue
-        r = a.result
-        row.update(agency=r.report.agency or None, year=r.report.year, format=r.report.format,
-                   cells_read=r.cells_read, cells_total=r.cells_total)
-        if a.status == READ:
-            row["reason"] = a.error
-        else:
-            row.update(errors=a.errors, warnings=a.warnings, exportable=a.errors == 0,
-                       rules=sorted({f.rule for f in a.findings if f.is_error}))
-        rows.append(row)
-    return rows
+    """Per file, what became of it (see :func:`summary_row`)."""
+    return [summary_row(n, a) for n, a in enumerate(audits, 1)]
 
 
-def summary_dict(audits: Sequence[Audit]) -> dict[str, Any]:
+class Summary:
+    """The summary of a batch, built one file at a time: the counts in memory, the rows in a
+    temporary file. A batch of any size keeps one file's result and one row in memory, so the
+    collecting office can audit a national year in one run."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.count = {CHECKED: 0, READ: 0, REFUSED: 0}
+        self.with_errors = 0
+        self._rows = tempfile.TemporaryFile("w+", encoding="utf-8")
+
+    @classmethod
+    def of(cls, audits: Iterable[Audit]) -> Summary:
+        summary = cls()
+        for audit in audits:
+            summary.add(audit)
+        return summary
+
+    def add(self, audit: Audit) -> dict[str, Any]:
+        self.files += 1
+        row = summary_row(self.files, audit)
+        self.count[row["status"]] += 1
+        self.with_errors += bool(row.get("errors"))
+        self._rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return row
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        self._rows.flush()
+        self._rows.seek(0)
+        for line in self._rows:
+            yield json.loads(line)
+        self._rows.seek(0, 2)  # further rows go at the end
+
+    @property
+    def exit_code(self) -> int:
+        """:data:`BATCH_EXIT_RULE`, as :func:`batch_exit_code`."""
+        if self.count[READ] or self.count[REFUSED]:
+            return 2
+        return 1 if self.with_errors else 0
+
+    def head(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "checked": self.count[CHECKED],
+            "read_not_checked": self.count[READ],
+            "refused": self.count[REFUSED],
+            "with_errors": self.with_errors,
+            "without_errors": self.count[CHECKED] - self.with_errors,  # only checked files count errors
+            "exit_code": self.exit_code,
+            "exit_rule": BATCH_EXIT_RULE,
+        }
+
+    def write_json(self, out: TextIO) -> None:
+        """The summary as :func:`summary_dict` gives it, written row by row."""
+        head = json.dumps(self.head(), ensure_ascii=False, indent=2)
+        out.write(head[: -len("\n}")] + ',\n  "results": ')
+        rows = JsonList(out, level=1)
+        for row in self.rows():
+            rows.add(row)
+        rows.close()
+        out.write("\n}\n")
+
+    def close(self) -> None:
+        self._rows.close()
+
+    def __enter__(self) -> Summary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def summary_dict(audits: Sequence[Audit] | Summary) -> dict[str, Any]:
     """The batch summary as data (``xxgk audit --summary --format json``)."""
-    rows = summary_rows(audits)
-    count = {s: sum(1 for r in rows if r["status"] == s) for s in (CHECKED, READ, REFUSED)}
-    return {
-        "files": len(rows),
-        "checked": count[CHECKED],
-        "read_not_checked": count[READ],
-        "refused": count[REFUSED],
-        "with_errors": sum(1 for r in rows if r.get("errors")),
-        "without_errors": sum(1 for r in rows if r["status"] == CHECKED and not r["errors"]),
-        "exit_code": batch_exit_code(audits),
-        "exit_rule": BATCH_EXIT_RULE,
-        "results": rows,
-    }
+    if isinstance(audits, Summary):
+        return {**audits.head(), "results": list(audits.rows())}
+    with Summary.of(audits) as summary:
+        return summary_dict(summary)
 
 
-def summary_table(audits: Sequence[Audit]) -> str:
+def summary_table(audits: Sequence[Audit] | Summary) -> str:
     """One line per file: who, which year and format, how much was read, errors, warnings."""
+    if not isinstance(audits, Summary):
+        with Summary.of(audits) as summary:
+            return summary_table(summary)
+    summary = audits
     header = ["序号", "文件", "机关", "年度", "格式", "读到单元格", "错误", "提示", "结论"]
-    rows = []
-    for row in summary_rows(audits):
-        if row["status"] == REFUSED:
-            rows.append([str(row["n"]), row["file"], "—", "—", "—", "—", "—", "—",
-                         "无法读取：" + (row["reason"].splitlines() or [""])[0][:40]])
-            continue
-        read = f"{row['cells_read']}/{row['cells_total']}"
-        if row["status"] == READ:
-            rows.append([str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
-                         read, "—", "—", "未能校验：" + (row["reason"].splitlines() or [""])[0][:40]])
-            continue
-        rows.append([str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
-                     read, str(row["errors"]), str(row["warnings"]), "有错误" if row["errors"] else "未发现错误"])
-    widths = [max(_width(x) for x in col) for col in zip(header, *rows, strict=True)]
+    widths = [_width(h) for h in header]
+    for cells in _table_rows(summary):  # first pass: the column widths
+        widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
     lines = ["  ".join(_pad(c, w) for c, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    d = summary_dict(audits)
+    lines += ["  ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+              for cells in _table_rows(summary)]
+    d = summary.head()
     lines.append("")
     lines.append(f"共 {d['files']} 份：未发现错误 {d['without_errors']} 份，有错误 {d['with_errors']} 份，"
                  + (f"已读取但未能校验 {d['read_not_checked']} 份，" if d["read_not_checked"] else "")
                  + f"无法读取 {d['refused']} 份。")
     lines.append(f"本次退出码为 {d['exit_code']}。{BATCH_EXIT_RULE}")
     return "\n".join(lines) + "\n"
+
+
+def _table_rows(summary: Summary) -> Iterator[list[str]]:
+    for row in summary.rows():
+        if row["status"] == REFUSED:
+            yield [str(row["n"]), row["file"], "—", "—", "—", "—", "—", "—",
+                   "无法读取：" + (row["reason"].splitlines() or [""])[0][:40]]
+            continue
+        read = f"{row['cells_read']}/{row['cells_total']}"
+        if row["status"] == READ:
+            yield [str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
+                   read, "—", "—", "未能校验：" + (row["reason"].splitlines() or [""])[0][:40]]
+            continue
+        yield [str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
+               read, str(row["errors"]), str(row["warnings"]), "有错误" if row["errors"] else "未发现错误"]
