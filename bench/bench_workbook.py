@@ -45,6 +45,10 @@ def filled(seed: int) -> Report:
             report.cells[key] = _total(fmt, key, report.cells)
     report.facts["proactive.items"] = rnd.randint(0, 20000)
     report.agency = f"某某市第{seed}局"
+    for key, text in report.texts.items():  # distinct texts too: nothing a cache could share
+        if text:
+            report.texts[key] = f"{text}（第 {seed} 份）"
+            report.drafts[key] = report.texts[key] if rnd.random() < 0.5 else text
     if seed % 2:
         report.year = 2025
         report.previous = load_example()

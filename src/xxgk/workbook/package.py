@@ -300,6 +300,7 @@ def _value(t: bytes, attrs: bytes, inner: bytes, strings: Callable[[], _Strings]
     raise Unusual("cell type")
 
 
+@lru_cache(maxsize=256)  # a text and its draft are often the same
 def _text(raw: bytes) -> str:
     """An element's text as an XML parser gives it (line ends normalised, references expanded)."""
     if b"&" in raw or b"\r" in raw or b"<" in raw:
