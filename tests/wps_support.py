@@ -43,6 +43,10 @@ def dump_workbook(wb: openpyxl.Workbook, name: str, fullname: str = "") -> dict[
         sheets.append({"name": ws.title, "values": values, "formulas": formulas, "unlocked": unlocked,
                        "protected": bool(ws.protection.sheet),
                        "password": PASSWORD if ws.protection.sheet else "",
+                       # openpyxl's flags say what is protected; ET's Allow* say what is allowed
+                       "allow": {"AllowFormattingCells": not ws.protection.formatCells,
+                                 "AllowFormattingColumns": not ws.protection.formatColumns,
+                                 "AllowFormattingRows": not ws.protection.formatRows},
                        "visible": ws.sheet_state == "visible"})
     names = []
     for n, d in wb.defined_names.items():

@@ -231,6 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _json_body(self) -> Any:
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
+            self.close_connection = True  # a body of unknown length cannot be skipped
             raise _Refused(411, "请求缺少内容长度。")
         size = int(length)
         if size > self.server.service.settings.max_body:
