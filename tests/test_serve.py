@@ -157,6 +157,12 @@ def test_malformed_snapshots_get_a_chinese_refusal(service: server.Service) -> N
     assert status == 200 and not body["ok"] and "不是本工具生成的填报工作簿" in body["message"]
 
 
+def test_snapshot_names_are_the_books_one_cell_names() -> None:
+    snap = wire.snapshot_from_json({"name": "a.xlsx", "sheets": [], "names": {
+        "xx_t3__new__natural": "='表三'!$D$8", "表三!local": "='表三'!$A$1", "xx_range": "='表三'!$A$1:$B$2"}})
+    assert snap.names == {"xx_t3__new__natural": "表三!D8"}
+
+
 def test_no_endpoint_reads_a_path_or_runs_anything(service: server.Service) -> None:
     for path in ("/run/import_previous", "/run/../etc/passwd", "/run/validate?x=1", "/", "/run/", "/file"):
         assert request(service, "POST", path, {"book": book(), "path": "/etc/passwd"})[0] == 404, path

@@ -70,7 +70,7 @@ def snapshot_from_json(data: Any) -> Snapshot:
         if not isinstance(ref, str) or len(ref) > 300:
             raise _bad(f"名称 {n}")
         a = parse_address(ref)  # only plain one-cell references are the workbook's keys
-        if a is not None:
+        if a is not None and "!" not in n:  # as bookio: sheet-scoped names are not the book's keys
             snap.names[n] = str(a)
     return snap
 
