@@ -64,10 +64,11 @@ function runButton(tag) {
   }
   var app = host.app();
   var wb = app ? app.ActiveWorkbook : null;
-  if (!wb) { say("没有找到要处理的工作簿。请先打开本单位的年报工作簿，再点按钮。"); return; }
+  if (!wb && tag !== "help") { say("没有找到要处理的工作簿。请先打开本单位的年报工作簿，再点按钮。"); return; }
   var conn = connect();
   if (!conn.ok) { say(conn.message); return; }
-  var book = readBook(wb);
+  // 帮助 needs no workbook (as in Excel); every other button works on the one in front.
+  var book = wb ? readBook(wb) : { name: "", fullname: "", sheets: [], names: {} };
   var res = call(conn, "POST", "/run/" + tag, { book: book, force: false });
   if (!res.body || typeof res.body.message !== "string") {
     say("年报助手服务没有回应（状态 " + res.status + "），操作未完成，工作簿未作改动。请再点一次；仍不行请关闭 WPS 后重试。");

@@ -172,8 +172,12 @@ test("no workbook open, and 导入上年数据: Chinese messages, nothing starte
   assert.deepEqual(ctx.shellCalls, []);
 });
 
-test("help comes from the service", () => {
+test("help comes from the service, with or without a workbook", () => {
   const ctx = loadAddin(MAIN, { workbook: book("clean"), stateFile: STATE });
   click(ctx, idOf(ctx, "help"));
   assert.match(ctx.alerts[0], /信息公开年报助手 \d/);
+  const none = loadAddin(MAIN, { stateFile: STATE });
+  click(none, idOf(none, "help"));
+  assert.match(none.alerts[0], /信息公开年报助手 \d/);
+  assert.match(none.alerts[0], /日志文件夹/);
 });
