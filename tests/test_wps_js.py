@@ -65,4 +65,4 @@ def test_main_js_with_node(tmp_path: Path) -> None:
     finally:
         service.stop()
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    assert "# fail 0" in proc.stdout and "# pass 10" in proc.stdout, proc.stdout[-3000:]
+    assert "# fail 0" in proc.stdout and "# pass 11" in proc.stdout, proc.stdout[-3000:]

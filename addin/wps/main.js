@@ -310,8 +310,14 @@ function pythonCommand() {
   return statePath().indexOf("\\") >= 0 ? "pythonw" : "python3"; // no console window on Windows
 }
 
+// The service accepts requests from the add-in's own page only. Offline add-ins are file://
+// pages (Origin "null", accepted by default); an add-in served over http (online deployment)
+// tells the service its origin when it starts it.
 function serveArgs() {
-  return "-m xxgk serve --state-file \"" + statePath() + "\"";
+  var args = "-m xxgk serve --state-file \"" + statePath() + "\"";
+  var origin = typeof location !== "undefined" && location ? String(location.origin || "") : "";
+  if (/^https?:\/\/[A-Za-z0-9.:\[\]-]+$/.test(origin)) args += " --allow-origin " + origin;
+  return args;
 }
 
 function cannotStart(started, seen) {

@@ -130,6 +130,18 @@ test("a service that cannot start: ShellExecute tried, a Chinese message says wh
   assert.deepEqual(wb.log, []);
 });
 
+test("an add-in page served over http tells the service its origin when starting it", () => {
+  const ctx = loadAddin(MAIN, { workbook: book("broken"), stateFile: path.join(DIR, "no-such-state.json") });
+  ctx.XXGK.startWait = 250;
+  ctx.location = { origin: "http://127.0.0.1:3889" };
+  click(ctx, idOf(ctx, "validate"));
+  assert.match(ctx.shellCalls[0][1], / --allow-origin http:\/\/127\.0\.0\.1:3889$/);
+  ctx.location = { origin: "null" };
+  ctx.shellCalls.length = 0;
+  click(ctx, idOf(ctx, "validate"));
+  assert.doesNotMatch(ctx.shellCalls[0][1], /allow-origin/);
+});
+
 test("a service that started but cannot be reached: blame the security software", () => {
   const stale = path.join(DIR, "stale-state.json");
   fs.writeFileSync(stale, JSON.stringify({ port: 1, token: "x" }));
