@@ -269,7 +269,24 @@ def test_xxgk_serve_starts_writes_its_state_and_stops_when_idle(tmp_path: Path) 
         assert conn.getresponse().status == 200
         conn.close()
         assert proc.wait(timeout=60) == 0  # idle: it stops by itself
-        assert not path.exists()
+        assert not path.exists() and "已停止" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_ctrl_c_stops_xxgk_serve_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    path = tmp_path / "serve.json"
+    proc = subprocess.Popen([sys.executable, "-m", "xxgk", "serve", "--state-file", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        assert "已启动" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+        assert "已停止" in proc.stdout.read() and not path.exists()
     finally:
         if proc.poll() is None:
             proc.kill()

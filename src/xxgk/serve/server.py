@@ -96,9 +96,9 @@ def create(port: int = 0, *, token: str | None = None, origins: Iterable[str] = 
 
 def serve_forever(service: Service) -> None:
     """Serve until idle for ``settings.idle`` seconds (0: never), then stop and clean up."""
-    if service.settings.idle:
-        threading.Thread(target=_watch_idle, args=(service,), daemon=True).start()
     try:
+        if service.settings.idle:
+            threading.Thread(target=_watch_idle, args=(service,), daemon=True).start()
         service.httpd.serve_forever(poll_interval=0.5)
     finally:
         service.httpd.server_close()
