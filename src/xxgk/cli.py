@@ -214,8 +214,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     service = server.create(args.port, origins=[*server.DEFAULT_ORIGINS, *args.allow_origin],
                             idle=args.idle, state_file=state_file)
     idle = f"空闲 {args.idle:g} 秒后自动停止" if args.idle else "不会自动停止"
-    print(f"xxgk 服务已启动：{service.url}（只接受本机 WPS 加载项的请求；{idle}；按 Ctrl+C 停止）", flush=True)
-    try:
+    try:  # Ctrl+C may come as soon as the line below is read
+        print(f"xxgk 服务已启动：{service.url}（只接受本机 WPS 加载项的请求；{idle}；按 Ctrl+C 停止）", flush=True)
         server.serve_forever(service)
     except KeyboardInterrupt:  # the user's way to stop it: not an error
         state.remove_state(state_file, service.settings.token)  # also if Ctrl+C came before serving

@@ -84,13 +84,13 @@ def _failed(outcome: Outcome, exc: Exception) -> None:
     if isinstance(exc, InputError):
         outcome.message = str(exc) + "\n\n" + _unchanged(outcome)
         return
-    try:
-        from xxgk.logs import log_exception
+    from xxgk.logs import log_exception
 
-        outcome.log = log_exception(f"add-in button {outcome.tag}")
-        where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
-    except Exception:  # not even the log could be written
+    outcome.log = log_exception(f"add-in button {outcome.tag}")
+    if outcome.log is None:
         where = "（日志文件也无法写入，请检查磁盘空间。）"
+    else:
+        where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
     outcome.message = (
         f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
         "也可以先保存工作簿，关闭 Excel 后重新打开再试。"

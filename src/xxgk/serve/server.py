@@ -206,10 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
         except InputError as exc:
             result, status = {"ok": False, "message": str(exc)}, 400
         except Exception:
-            from xxgk.logs import log_exception
+            from xxgk.logs import log_exception, log_note
 
-            where = log_exception(f"xxgk serve {self.command} {self.path}")
-            result = {"ok": False, "message": f"服务内部错误，操作未完成，工作簿未作改动。详细信息已写入日志文件：{where}"}
+            where = log_note(log_exception(f"xxgk serve {self.command} {self.path}"))
+            result = {"ok": False, "message": f"服务内部错误，操作未完成，工作簿未作改动。{where}"}
             status = 500
         self._reply(status, result, origin)
 
