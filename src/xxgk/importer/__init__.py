@@ -17,7 +17,7 @@ from typing import Any
 
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
-from xxgk.importer.sections import read_sections
+from xxgk.importer.sections import headings_run_in, read_sections
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
@@ -233,6 +233,16 @@ def import_document(doc: Document, name: str) -> ImportResult:
     # Without a table, a document is taken for a report only if it has its title and the
     # parts' headings: "一、总体情况" alone starts many a work summary.
     looks_like = bool(tables.found) or len(sec.headings) >= 4 or (len(sec.headings) >= 2 and sec.year is not None)
+    run_in = [] if looks_like else headings_run_in(doc, [h.label for h in fmt.headings])
+    if len(run_in) >= 3 and not tables.found:
+        # The parts' official headings are all there, run into the text, with no table between
+        # them: a report whose tables were images on its page, or were lost when it was kept.
+        raise InputError(
+            f"{name} 是政府信息公开工作年度报告（有“{'”“'.join(run_in[:3])}”等部分的标题），但文件中没有"
+            "年报的统计表格：表二、表三、表四的数字都不在文字里（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
+            "请改用带表格的网页原文件（.html）、Word 文档（.docx）或 PDF 再导入，"
+            "或在年报工作簿中填写表格后再检查。"
+        )
     if not looks_like:
         raise InputError(
             f"{name} 看起来不是政府信息公开工作年度报告：没有找到“一、总体情况”等六个部分的标题，"

@@ -284,17 +284,43 @@ def _row_label_cores() -> tuple[str, ...]:
     return tuple(sorted((c for c in cores if c), key=len, reverse=True))
 
 
+# After a figure in prose comes its unit or a date's 年/月/日; after a run-together row's
+# figures comes the next label (or the end).
+_RUN_IN_FIGURES = r"(\d[\d+\-]*)(?![\d.．]?\d|[件个条篇项宗次人家份余多元万%％年月日号届批天期类])"
+
+
 def run_together(doc: Document) -> list[str]:
-    """Lines that are a table row whose figures lost their separators: an official row label
-    followed straight by three or more digits (``一、本年新收政府信息公开申请数量160000016``)."""
+    """Table rows whose figures lost their separators: an official row label followed straight
+    by three or more digits (``一、本年新收政府信息公开申请数量160000016``), on a line of its own or,
+    in a page kept as one line of text, followed straight by the next label
+    (``行政规范性文件1153第二十条…``, ``行政许可97+82179其他…``)."""
     found = []
     for it in doc.items:
         text = canon(it.text)
         if len(text) > 80 or "。" in text:
+            found += _run_in_rows(it.text)
             continue
         if any(re.search(re.escape(c) + r"\d{3,}$", text) for c in _row_label_cores()):
             found.append(tidy(it.text))
     return found
+
+
+def _run_in_rows(text: str) -> list[str]:
+    """Run-together rows inside a long line. Separators are kept here (canon would drop them):
+    ``行政规范性文件　　13　　8　　49`` is a row whose cells are still apart. Labels of four
+    characters or more only: ``其他``/``总计`` start too many words of prose."""
+    text = unicodedata.normalize("NFKC", text)
+    found = []
+    for c in _row_label_cores():
+        if len(c) < 4:
+            continue
+        for m in re.finditer(re.escape(c) + _RUN_IN_FIGURES, text):
+            row = m.group()
+            if text[m.end():m.end() + 1] == ".":  # "…信息00000003.危及…": the 3 numbers the next row
+                row = row[:-1]
+            if sum(ch.isdigit() for ch in row[len(c):]) >= 3:
+                found.append((m.start(), row))
+    return list(dict.fromkeys(row for _, row in sorted(found)))
 
 
 # ------------------------------------------------------------------ 表三
