@@ -81,3 +81,20 @@ def test_prose_is_no_run_together_row_nor_a_report(tmp_path: Path, prose: str) -
     with pytest.raises(InputError) as err:
         import_report(path)
     assert "看起来不是" in str(err.value)
+
+
+@pytest.mark.parametrize("period", ["本报告中所列数据的统计期限为2018年1月1日至2018年12月31日。",
+                                    "内容涵盖我厅2018年1月1日至2018年12月31日期间政府信息公开情况。"],
+                         ids=["统计期限", "period"])
+def test_report_before_2019_without_title_line_says_its_format_is_older(tmp_path: Path, period: str) -> None:
+    # A 2018 report (the format before 2019: four or five parts, no 表二/表三/表四) kept as one
+    # line: its year comes from the period it covers, and that year is the true reason.
+    text = ("根据《中华人民共和国政府信息公开条例》等相关规定，现发布本厅2018年度政府信息公开工作报告。" + period
+            + "一、基本情况2018年，我厅认真贯彻落实条例。二、主动公开政府信息情况全年公开信息500条。"
+            + "三、依申请公开情况全年收到申请3件。四、存在的主要问题和改进措施下一步将继续改进。")
+    path = _write(tmp_path, "old.txt", text)
+    with pytest.raises(InputError) as err:
+        import_report(path)
+    msg = str(err.value)
+    assert "2018 年度" in msg and "更早的格式" in msg
+    assert "看起来不是" not in msg

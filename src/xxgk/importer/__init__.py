@@ -243,6 +243,8 @@ def import_document(doc: Document, name: str) -> ImportResult:
             "请改用带表格的网页原文件（.html）、Word 文档（.docx）或 PDF 再导入，"
             "或在年报工作簿中填写表格后再检查。"
         )
+    if not looks_like and year is not None and "政府信息公开" in "".join(it.text for it in doc.items[:80]):
+        _refuse_if_too_early(name, year)  # a report of the years before the table formats
     if not looks_like:
         raise InputError(
             f"{name} 看起来不是政府信息公开工作年度报告：没有找到“一、总体情况”等六个部分的标题，"
@@ -254,9 +256,7 @@ def import_document(doc: Document, name: str) -> ImportResult:
                          "请确认文件是完整的年报。")
     if not 1990 <= year <= 2100:
         raise InputError(f"{name}：标题中的年度 {year} 不合理，请确认文件是否正确。")
-    first = min(load_format(v).first_year for v in available_versions())
-    if year < first:
-        raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
+    _refuse_if_too_early(name, year)
     from xxgk.importer.sections import signed_agency
 
     report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
@@ -296,6 +296,12 @@ def _mixed_versions(doc: Document, regions: Regions, year: int | None, version: 
     return version, reason, {t: v for t, v in own.items() if v != version}
 
 
+def _refuse_if_too_early(name: str, year: int) -> None:
+    first = min(load_format(v).first_year for v in available_versions())
+    if year < first:
+        raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
+
+
 def _longest_run(lines: list[str]) -> str:
     """The line whose run of figures is longest: the clearest example to show."""
     return max(lines, key=lambda t: len(re.search(r"\d*$", t).group()))
@@ -304,6 +310,8 @@ def _longest_run(lines: list[str]) -> str:
 def _period_year(doc: Document) -> int | None:
     for it in doc.items[:80]:
         m = re.search(r"统计(?:期限|期间|时限|时间)[^。]{0,12}?((?:19|20)\d{2})\s*年", it.text)
+        # "涵盖我厅2018年1月1日至2018年12月31日期间…": the period itself, without its name.
+        m = m or re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*\1\s*年\s*12\s*月\s*31\s*日", it.text)
         if m:
             return int(m.group(1))
     return None
