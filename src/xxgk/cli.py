@@ -55,6 +55,7 @@ def _disabled(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from xxgk.batch import FileFailure
     from xxgk.findings_report import as_dict, render_json, render_text
     from xxgk.rules import check, has_errors
     from xxgk.sources import read_report
@@ -62,24 +63,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     previous = read_report(args.previous) if args.previous else None
     disabled = _disabled(args)
     results, worst = [], EXIT_OK
+    unread = 0
     for name in args.files:
         try:
             report = read_report(name)
             findings = check(report, previous=previous, disabled=disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if len(args.files) == 1:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            worst, unread = max(worst, failed.exit_code), unread + 1
+            if args.format == "json":
+                results.append(failed.to_dict())
             continue
-        if has_errors(findings) and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if has_errors(findings):
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
             results.append(as_dict(findings, report, str(name)))
         else:
             print(render_text(findings, report, Path(name).name, limit=args.limit))
     if args.format == "json":
         sys.stdout.write(render_json(results))
+    elif len(args.files) > 1:
+        print(f"共 {len(args.files)} 份：已校验 {len(args.files) - unread} 份，无法读取 {unread} 份。")
     return worst
 
 
@@ -210,6 +218,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from xxgk.batch import FileFailure
     from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
 
     disabled = _disabled(args)
@@ -220,19 +229,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"[{n}/{len(files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
         try:
             audit = audit_file(name, disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if not many:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            audits.append(Audit(str(name), error=str(exc)))
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            audits.append(Audit(str(name), error=failed.reason))
+            worst = max(worst, failed.exit_code)
             continue
         audits.append(audit)
-        if audit.errors and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if audit.errors:
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "text" and not args.summary:
             print(render_audit(audit, limit=args.limit))
-    if args.format == "json":
+    if args.format == "json" and args.summary:
+        from xxgk.importer.audit import summary_dict
+
+        sys.stdout.write(json.dumps(summary_dict(audits), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "json":
         data = [audit_dict(a) for a in audits]
         sys.stdout.write(json.dumps(data if many else data[0], ensure_ascii=False, indent=2) + "\n")
     elif many or args.summary:
@@ -313,12 +328,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error_kind() -> str:
+    return type(sys.exc_info()[1]).__name__
+
+
+def _tolerant_output() -> None:
+    """A Chinese Windows console or a redirect may be GBK: a character it lacks (in an agency
+    name, a pasted text) is shown as "?" rather than ending the run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
+    from xxgk.fileio import forget_inputs
+
+    forget_inputs()
     try:
         return args.func(args)
     except InputError as exc:
@@ -331,10 +364,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("xxgk：已中断。", file=sys.stderr)
         return EXIT_INPUT
     except Exception:
-        from xxgk.logs import log_exception
+        from xxgk.logs import log_exception, log_note
 
         path = log_exception(f"xxgk {' '.join(sys.argv[1:])}")
-        print(f"xxgk：内部错误，操作未完成。详细信息已写入日志：{path}\n请把该日志文件发给维护人员。",
+        print(f"xxgk：内部错误，操作未完成。{log_note(path)}\n"
+              + ("请把该日志文件发给维护人员。" if path else f"请腾出磁盘空间后重试；错误类型：{_error_kind()}。"),
               file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -176,7 +176,7 @@ def validate(book: Any, outcome: Outcome, **_: Any) -> None:
     else:
         outcome.message = (
             head + f"\n全部 {len(findings)} 条已列在“{layout.RESULTS}”工作表（点击其中的位置可跳到对应单元格），"
-            "有问题的单元格已标红。\n\n" + _listing(findings)
+            "有问题的单元格已标为橙色。\n\n" + _listing(findings)
         )
         if errors:
             outcome.message += "\n\n请先改正全部“错误”再导出。改正后再点一次“校验”即可刷新结果和标记。"
@@ -434,11 +434,11 @@ def show_help(book: Any, outcome: Outcome, **_: Any) -> None:
 
     outcome.message = (
         f"信息公开年报助手 {__version__}\n\n"
-        "校验：全部问题写入“校验结果”工作表，有问题的单元格标红；\n"
+        "校验：全部问题写入“校验结果”工作表，有问题的单元格标为橙色；\n"
         "生成说明：按表格数字生成说明文字，已修改的文字不会被覆盖；\n"
         "导出：Word、网页、JSON 保存到工作簿所在文件夹（有错误时不导出）；\n"
         "导入上年数据：选择上一年度的工作簿或 JSON，填入上年结转；\n"
-        "清除标记：只去掉标红。\n\n"
+        "清除标记：只去掉橙色标记。\n\n"
         f"日志文件夹：{log_dir()}"
     )
 

@@ -153,6 +153,15 @@ class ImportResult:
 
 
 def import_report(path: str | Path) -> ImportResult:
+    """See :func:`_import_report`; a file the system will not let us read is refused by name."""
+    try:
+        return _import_report(path)
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
+                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+
+
+def _import_report(path: str | Path) -> ImportResult:
     """Read the published report in ``path`` (.html/.htm, .docx, .txt, .pdf).
 
     Input that is not a report (or not readable) raises :class:`InputError` with a Chinese
@@ -163,6 +172,9 @@ def import_report(path: str | Path) -> ImportResult:
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定已发布的年报文件。")
+    from xxgk.fileio import note_input
+
+    note_input(path)
     suffix = path.suffix.lower()
     if suffix in OLD_OFFICE:
         raise InputError(f"{name}（{suffix}）是旧版 Office/WPS 格式，不能直接读取。请在 Word/WPS 中另存为 .docx，"
@@ -319,13 +331,13 @@ def _period_year(doc: Document) -> int | None:
 
 def _fee_collected(report: Report) -> Decimal | None:
     """The fee actually collected, when 六 states it once and plainly (an amount, or none)."""
-    from xxgk.rules.prose import FEE_NONE, compact, fee_amounts
+    from xxgk.rules.prose import compact, fee_amounts, fee_none
 
     text = compact("\n".join(report.texts.get(k, "") for k in ("s6.fees", "s6.other")))
     if "处理费" not in text:
         return None
     amounts = {a for _, a in fee_amounts(text)}
-    zero = bool(FEE_NONE.search(text))
+    zero = fee_none(text)
     if len(amounts) == 1 and not zero:
         return amounts.pop()
     if zero and not amounts:

@@ -1,25 +1,28 @@
 """The check functions that interpret the rules of ``catalogue.toml``.
 
 Each takes a rule (its data) and a :class:`Context` and yields findings. A check never raises for
-a problem in the report; a blank or unreadable cell makes the comparisons that need it skip
-(the blank is its own finding), so one gap does not produce a cascade of arithmetic errors.
+a problem in the report. A blank or unreadable cell is unknown (:class:`Known`): the blank is its
+own finding (naming what it would have to be, where the table decides that), and a comparison
+reports only what the filled cells already decide, so one gap does not produce a cascade of
+arithmetic errors nor hide a contradiction.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from fnmatch import fnmatchcase
+from functools import cache
 from typing import Any
 
 from xxgk import layout
 from xxgk.report import Report
 from xxgk.rules import Finding, Rule
 from xxgk.rules import prose as P
-from xxgk.spec import COUNT, SIGNED, TEXT, Format
+from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
 from xxgk.values import format_value
 
 
@@ -46,19 +49,60 @@ class Context:
         return out
 
     def eval(self, expr: str, report: Report | None = None) -> Any:
-        """The value of ``a + b - c`` (globs summed); ``None`` if any cell is blank or unknown."""
+        """The value of ``a + b - c`` (globs summed); ``None`` if any cell is unknown."""
+        known = self.known(expr, report)
+        return known.value if known is not None and not known.blank else None
+
+    def known(self, expr: str, report: Report | None = None) -> Known | None:
+        """What is known of ``a + b - c``: the sum of the known cells and the cells that are not.
+
+        A blank total whose parts are known counts as their sum. ``None`` if a term names no
+        cell, holds something other than a number, or is unknown where it is subtracted (then
+        the known cells bound nothing).
+        """
         report = report or self.report
         total: Any = 0
+        blank: list[str] = []
         for sign, term in _terms(expr):
             keys = [k for k in report.cells if fnmatchcase(k, term)] if "*" in term else [term]
             if not keys:
                 return None
             for k in keys:
-                v = report.value(k)
-                if not isinstance(v, (int, Decimal)):
-                    return None
+                v = self.cell(k, report)
+                if v is None:
+                    if sign < 0 or report.value(k) is not None:
+                        return None
+                    # A blank total over partly blank parts is at least what its parts hold.
+                    parts = _parts_of(report.format).get(k)
+                    sub = self.known(" + ".join(parts[0]), report) if parts else None
+                    if sub is None:
+                        blank.append(k)
+                    else:
+                        total, blank = total + sub.value, [*blank, *sub.blank]
+                    continue
                 total = total + v if sign > 0 else total - v
-        return total
+        return Known(total, tuple(blank))
+
+    def cell(self, key: str, report: Report | None = None) -> Any:
+        """A cell's number; for a blank total, the sum of its parts if they are all known."""
+        report = report or self.report
+        v = report.value(key)
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            return v
+        if v is not None:
+            return None
+        for parts in _parts_of(report.format).get(key, ()):
+            values = [self.cell(p, report) for p in parts]
+            if all(x is not None for x in values):
+                return sum(values)
+        return None
+
+    def blank_note(self, cells: tuple[str, ...] | list[str]) -> str:
+        """Cells left blank, by address ("表三!D5、表三!E5共 2 格"); unread ones say so."""
+        unread = {n.key for n in self.report.notes}
+        shown = [(self.addr(k) or self.fmt.cell_label(k)) + ("（无法读取）" if k in unread else "") for k in cells]
+        head = "、".join(shown[:3]) + ("等" if len(shown) > 3 else "")
+        return f"{head}共 {len(shown)} 格" if len(shown) > 1 else head
 
     def addr(self, key: str) -> str:
         return layout.address(self.fmt.version, key)
@@ -80,8 +124,13 @@ class Context:
         left: Any = None,
         right: Any = None,
         diff: Any = None,
+        template: str | None = None,
         **fields: Any,
     ) -> Finding:
+        """A finding of ``rule``; ``template`` replaces the rule's message (a variant the rule
+        names in its data, e.g. ``partial_message``)."""
+        fields.setdefault("partial", "")
+        fields.setdefault("at_least", "")
         if diff is None and isinstance(left, (int, Decimal)) and isinstance(right, (int, Decimal)):
             diff = left - right
         shown = _Fields({k: format_value(v) if not isinstance(v, str) else v for k, v in fields.items()})
@@ -92,7 +141,7 @@ class Context:
         return Finding(
             rule=rule.id,
             severity=rule.severity,
-            message=rule.message.format_map(shown),
+            message=(template or rule.message).format_map(shown),
             cells=cells,
             addresses=tuple(a for a in (self.addr(k) for k in cells) if a),
             left=left,
@@ -115,6 +164,28 @@ def _terms(expr: str) -> list[tuple[int, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the cells of an expression are known to add up to: ``value`` is the sum of the
+    known cells, ``blank`` the cells that are not known (each ≥ 0 when filled)."""
+
+    value: Any
+    blank: tuple[str, ...] = ()
+
+    def contradicts(self, said: Any) -> bool:
+        """Whether ``said`` cannot be the expression's value, whatever the blanks hold."""
+        return said < self.value if self.blank else said != self.value
+
+
+@cache
+def _parts_of(version: str) -> dict[str, list[tuple[str, ...]]]:
+    """Total key → the part lists it sums (a grand total may sum a row and a column)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for rel in load_format(version).sums:
+        out.setdefault(rel.total, []).append(tuple(rel.parts))
+    return out
+
+
 Check = Callable[[Rule, Context], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}
 
@@ -132,14 +203,61 @@ def check(name: str) -> Callable[[Check], Check]:
 def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
     noted = {n.key for n in ctx.report.notes}
     cells = ctx.report.cells
+    hints = _blank_hints(ctx)
     for key, cell in ctx.fmt.cells.items():
         if cells.get(key) is not None or key in noted:
             continue
-        # A total left blank because some of its parts are blank says nothing new: the parts
-        # are reported. A blank total over filled parts is a blank of its own.
-        if cell.total_of and any(cells.get(p) is None for p in cell.total_of):
+        label = ctx.fmt.cell_label(key)
+        if cell.total_of:
+            # A total left blank because some of its parts are blank says nothing new: the
+            # parts are reported. A blank total over known parts names what they add up to.
+            value = ctx.cell(key)
+            if value is None:
+                continue
+            yield ctx.finding(rule, where=key, cells=[key], right=value, label=label,
+                              value=value, template=rule.params["total_message"])
+        elif key in hints:
+            yield ctx.finding(rule, where=key, cells=[key], label=label, hint=_hint_text(hints[key]),
+                              template=rule.params["hint_message"])
+        else:
+            yield ctx.finding(rule, where=key, cells=[key], label=label)
+
+
+def _blank_hints(ctx: Context) -> dict[str, list[tuple[Any, str]]]:
+    """For a blank cell that is the only unknown of a sum or of the 表三 identity: what it would
+    have to be, and by which relation. Said in the cell's own finding, not as a second one."""
+    from xxgk.rules import catalogue
+
+    hints: dict[str, list[tuple[Any, str]]] = {}
+    for rel in ctx.fmt.sums:
+        total = ctx.cell(rel.total) if ctx.report.cells.get(rel.total) is not None else None
+        parts = ctx.known(" + ".join(rel.parts))
+        if total is None or parts is None or len(parts.blank) != 1 or total < parts.value:
             continue
-        yield ctx.finding(rule, where=key, cells=[key], label=ctx.fmt.cell_label(key))
+        hints.setdefault(parts.blank[0], []).append(
+            (total - parts.value, f"按{ctx.fmt.cell_label(rel.total)}（{ctx.addr(rel.total)}，{format_value(total)}）"
+             f"减去同组其他各项之和 {format_value(parts.value)}"))
+    for rule in catalogue():
+        if rule.check != "equation":
+            continue
+        for axis, left_expr, right_expr in _equations(rule, ctx.fmt):
+            left, right = ctx.known(left_expr), ctx.known(right_expr)
+            if left is None or right is None or len(left.blank) + len(right.blank) != 1:
+                continue
+            blank, known, other = (left, right, left) if left.blank else (right, left, right)
+            value = known.value - other.value
+            if value >= 0:
+                name, _, relation = rule.title.partition("：")
+                hints.setdefault(blank.blank[0], []).append(
+                    (value, f"按{name}（“{''.join(axis.labels[-1:])}”列：{relation}）"))
+    return hints
+
+
+def _hint_text(hints: list[tuple[Any, str]]) -> str:
+    values = list(dict.fromkeys(v for v, _ in hints))
+    if len(values) == 1:
+        return f"{'；'.join(why for _, why in hints)}，此格应为 {format_value(values[0])}，请核对后填写。"
+    return "；".join(f"{why}，此格应为 {format_value(v)}" for v, why in hints) + "。两者不一致，请核对表中其他数字。"
 
 
 @check("cell_notes")
@@ -209,24 +327,42 @@ def blank_facts(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 # ------------------------------------------------------------------ table arithmetic
+def _equations(rule: Rule, fmt: Format) -> Iterator[tuple[Any, str, str]]:
+    """(axis, left expression, right expression) for each row or column an equation covers."""
+    table_key, what = rule.params["for_each"].split(".")
+    table = fmt.tables[table_key]
+    lhs, rhs = rule.params["formula"].split("=")
+    for axis in table.columns if what == "columns" else table.rows:
+        yield axis, lhs.format(col=axis.key), rhs.format(col=axis.key)
+
+
 @check("equation")
 def equation(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    table_key, what = rule.params["for_each"].split(".")
-    table = ctx.fmt.tables[table_key]
-    axes = table.columns if what == "columns" else table.rows
-    lhs, rhs = rule.params["formula"].split("=")
-    for axis in axes:
-        left_expr, right_expr = lhs.format(col=axis.key), rhs.format(col=axis.key)
-        left, right = ctx.eval(left_expr), ctx.eval(right_expr)
-        if left is None or right is None or left == right:
+    for axis, left_expr, right_expr in _equations(rule, ctx.fmt):
+        left, right = ctx.known(left_expr), ctx.known(right_expr)
+        if left is None or right is None or (left.blank and right.blank):
             continue
+        # With blanks on one side only, the known cells already decide when that side exceeds
+        # the other: filling the blanks can only widen the gap.
+        if not (right.contradicts(left.value) if right.blank else left.contradicts(right.value)):
+            continue
+        partial: dict[str, Any] = {}
+        if left.blank or right.blank:
+            names = rule.params["sides"]
+            partial = dict(
+                template=rule.params["partial_message"],
+                left_side=f"{names[0]}{'已填写的部分之和已达' if left.blank else '之和为'}",
+                right_side=f"{names[1]}{'已填写的部分之和已达' if right.blank else '之和为'}",
+                blank=ctx.blank_note(left.blank + right.blank),
+            )
         yield ctx.finding(
             rule,
             where=axis.key,
             cells=ctx.keys(left_expr) + ctx.keys(right_expr),
-            left=left,
-            right=right,
+            left=left.value,
+            right=right.value,
             col_label="".join(axis.labels[-1:]),
+            **partial,
         )
 
 
@@ -235,26 +371,47 @@ def sums(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for rel in ctx.fmt.sums:
         if rel.table != rule.params["table"] or rel.axis != rule.params["axis"]:
             continue
-        total = ctx.eval(rel.total)
-        parts = ctx.eval(" + ".join(rel.parts))
-        if total is None or parts is None or total == parts:
+        # A blank total is CELL-BLANK's finding, which names what its parts add up to.
+        total = ctx.cell(rel.total) if ctx.report.cells.get(rel.total) is not None else None
+        parts = ctx.known(" + ".join(rel.parts))
+        if total is None or parts is None or not parts.contradicts(total):
             continue
         cell = ctx.fmt.cells[rel.total]
+        partial: dict[str, Any] = {}
+        if parts.blank:  # the filled parts alone already exceed the total
+            partial = dict(template=rule.params["partial_message"], blank=ctx.blank_note(parts.blank))
         yield ctx.finding(
             rule,
             where=rel.total,
             cells=[rel.total, *rel.parts],
             left=total,
-            right=parts,
+            right=parts.value,
             col_label=cell.column_labels[-1],
             row_label=ctx.fmt.row_label(rel.total),
             group_label="".join(cell.column_labels[:-1]),
+            **partial,
         )
 
 
 # ------------------------------------------------------------------ prose vs tables
 def _quoted(label: str) -> dict[str, Any]:
     return {"text_label": f"“{label}”"}
+
+
+def _partial_note(ctx: Context, known: Known) -> dict[str, Any]:
+    """The words a prose finding adds when table cells it compares with are blank."""
+    if not known.blank:
+        return {}
+    return {"at_least": "至少",
+            "partial": f"（表中 {ctx.blank_note(known.blank)}未填写，表中的数只计已填写的单元格，"
+                       "正文的数已经对不上。）"}
+
+
+def _count(known: Known) -> str:
+    """A partly known count as a person reads it: "3 件", "未填写" or "至少 3 件"."""
+    if not known.blank:
+        return f"{format_value(known.value)} 件"
+    return "未填写" if not known.value else f"至少 {format_value(known.value)} 件"
 
 
 @check("prose_figure")
@@ -270,16 +427,21 @@ def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
                     continue
                 seen.add(m.start("n"))
                 said = P.parse_number(m.group("n"))
-                values = [ctx.eval(e) for e in expects]
-                if said is None or values[0] is None or said in values:
+                values = [ctx.known(e) for e in expects]
+                if said is None or values[0] is None or None in values:
+                    continue
+                # Blank cells are unknown: the prose contradicts the table only if no way of
+                # filling them makes any reading of the figure agree.
+                if not all(v.contradicts(said) for v in values if v is not None):
                     continue
                 yield ctx.finding(
                     rule,
                     where=f"{key}@{m.start()}",
                     cells=[key, *ctx.keys(expects[0])],
                     left=said,
-                    right=values[0],
-                    alt=values[-1],
+                    right=values[0].value,
+                    alt=values[-1].value,
+                    **_partial_note(ctx, values[0]),
                     **_quoted(label),
                 )
 
@@ -287,14 +449,14 @@ def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
 @check("prose_zero")
 def prose_zero(rule: Rule, ctx: Context) -> Iterator[Finding]:
     patterns = [P.expand(p) for p in rule.params["patterns"]]
-    value = ctx.eval(rule.params["expect"])
-    if not value:
+    known = ctx.known(rule.params["expect"])
+    if known is None or not known.value:
         return
     for key, label, text in ctx.texts():
         flat = P.compact(text)
         if any(p.search(flat) for p in patterns):
             yield ctx.finding(rule, where=key, cells=[key, *ctx.keys(rule.params["expect"])],
-                              left=0, right=value, **_quoted(label))
+                              left=0, right=known.value, **_partial_note(ctx, known), **_quoted(label))
 
 
 @check("prose_outcomes")
@@ -310,16 +472,17 @@ def prose_outcomes(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 if m.start("n") in taken:
                     continue
                 taken.add(m.start("n"))
-                said, value = P.parse_number(m.group("n")), ctx.eval(o["expect"])
-                if said is None or value is None or said == value:
+                said, known = P.parse_number(m.group("n")), ctx.known(o["expect"])
+                if said is None or known is None or not known.contradicts(said):
                     continue
                 yield ctx.finding(
                     rule,
                     where=f"{key}@{m.start()}",
                     cells=[key, *ctx.keys(o["expect"])],
                     left=said,
-                    right=value,
+                    right=known.value,
                     outcome=o["label"],
+                    **_partial_note(ctx, known),
                     **_quoted(label),
                 )
 
@@ -341,27 +504,28 @@ def prose_category(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                       **_quoted(label))
 
 
-def _review_value(ctx: Context, subject: str, outcome: str) -> tuple[Any, list[str]]:
+def _review_known(ctx: Context, subject: str, outcome: str) -> tuple[Known | None, list[str]]:
     groups = ["direct", "after_review"] if subject == "litigation" else [subject]
     expr = " + ".join(f"t4.{g}.{outcome}" for g in groups)
-    return ctx.eval(expr), ctx.keys(expr)
+    return ctx.known(expr), ctx.keys(expr)
 
 
 @check("prose_review")
 def prose_review(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for key, label, text in ctx.texts():
         for i, fig in enumerate(P.review_figures(text)):
-            value, cells = _review_value(ctx, fig.subject, fig.outcome)
-            if value is None or value == fig.number:
+            known, cells = _review_known(ctx, fig.subject, fig.outcome)
+            if known is None or not known.contradicts(fig.number):
                 continue
             yield ctx.finding(
                 rule,
                 where=f"{key}#{i}",
                 cells=[key, *cells],
                 left=fig.number,
-                right=value,
+                right=known.value,
                 subject=fig.subject_label,
                 outcome=fig.outcome_label if fig.outcome != "total" else "",
+                **_partial_note(ctx, known),
                 **_quoted(label),
             )
 
@@ -373,16 +537,18 @@ def prose_all_upheld(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if not P.ALL_UPHELD.search(clause):
                 continue
             for subject, slabel in dict.fromkeys(P.subjects_in(clause)):
-                parts = {o: _review_value(ctx, subject, o) for o in ("corrected", "other", "pending")}
-                if any(v is None for v, _ in parts.values()):
+                parts = {o: _review_known(ctx, subject, o) for o in ("corrected", "other", "pending")}
+                if any(k is None for k, _ in parts.values()):
                     continue
-                not_upheld = sum(v for v, _ in parts.values())
-                if not_upheld:
+                # Blank parts are unknown; the filled ones already decide if any is not upheld.
+                not_upheld = Known(sum(k.value for k, _ in parts.values()),
+                                   tuple(b for k, _ in parts.values() for b in k.blank))
+                if not_upheld.value:
                     yield ctx.finding(
                         rule, where=f"{key}:{subject}", cells=[key, *(c for _, cs in parts.values() for c in cs)],
-                        left=0, right=not_upheld, subject=slabel,
-                        corrected=parts["corrected"][0], other=parts["other"][0], pending=parts["pending"][0],
-                        **_quoted(label),
+                        left=0, right=not_upheld.value, subject=slabel,
+                        corrected=_count(parts["corrected"][0]), other=_count(parts["other"][0]),
+                        pending=_count(parts["pending"][0]), **_partial_note(ctx, not_upheld), **_quoted(label),
                     )
 
 
@@ -395,10 +561,32 @@ def prose_review_none(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 continue
             fragment = re.split(r"[，,]", clause[neg.end():], maxsplit=1)[0]
             for subject, slabel in dict.fromkeys(P.subjects_in(fragment)):
-                value, cells = _review_value(ctx, subject, "total")
-                if value:
+                known, cells = _review_known(ctx, subject, "total")
+                if known is not None and known.value:
                     yield ctx.finding(rule, where=f"{key}:{subject}", cells=[key, *cells], left=0,
-                                      right=value, subject=slabel, **_quoted(label))
+                                      right=known.value, subject=slabel, **_partial_note(ctx, known),
+                                      **_quoted(label))
+
+
+@check("prose_t2")
+def prose_t2(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for item in rule.params["items"]:
+        key = next((k for k in item["expect"] if k in ctx.fmt.cells), None)
+        if key is None:
+            continue
+        known = ctx.known(key)
+        if known is None or known.blank:  # a blank cell is its own finding
+            continue
+        for tkey, label, text in ctx.texts():
+            for fig in P.item_figures(text, item["kind"], item["verb"], item["item"], ctx.report.year):
+                value = known.value
+                if fig.decimals < 6 and isinstance(value, Decimal):
+                    value = round(value, fig.decimals)  # "7730.3 万元" for 7730.28 agrees
+                if fig.number == value:
+                    continue
+                yield ctx.finding(rule, where=f"{tkey}@{fig.start}", cells=[tkey, key], left=fig.number,
+                                  right=known.value, item=item["label"], unit=item.get("unit", "件"),
+                                  cell_label=ctx.fmt.cell_label(key), **_quoted(label))
 
 
 def _s6_text(ctx: Context) -> str:
@@ -412,10 +600,12 @@ def prose_fee(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return
     flat = P.compact(_s6_text(ctx))
     label = f"“{ctx.fmt.heading('s6')}”"
-    if collected > 0 and P.FEE_NONE.search(flat) and "处理费" in flat:
+    amounts = P.fee_amounts(flat)
+    # "收取信息处理费0元" is a stated amount: reported once, as an amount.
+    if collected > 0 and P.fee_none(flat) and "处理费" in flat and not any(a == 0 for _, a in amounts):
         yield ctx.finding(rule, where="zero", cells=["s6.fees", "fees.collected"], left=0, right=collected,
                           text_label=label, reason=f"正文说未收取信息处理费，但填写的实际收取金额为 {format_value(collected)} 元。")
-    for at, amount in P.fee_amounts(flat):
+    for at, amount in amounts:
         if amount != collected:
             yield ctx.finding(rule, where=f"amount@{at}", cells=["s6.fees", "fees.collected"],
                               left=amount, right=collected, text_label=label,
@@ -445,8 +635,8 @@ def fee_statement(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if not text:
         return  # FORM-S6-EMPTY says so already
     level = rule.params.get("level", "missing")
-    mentions = "处理费" in text or "收费" in text
-    states = bool(P.FEE_NONE.search(text) or P.fee_amounts(text) or "收费通知" in text)
+    states = P.fee_states_year(text)
+    mentions = "处理费" in text or "收费" in text or states  # "未收取任何费用" states it too
     if level == "missing" and not mentions:
         yield ctx.finding(rule, where="s6", cells=["s6.fees"], reason=(
             f"“{ctx.fmt.heading('s6')}”没有提到信息处理费。按国办函〔2020〕109号，年报应写明本年度"
@@ -533,9 +723,29 @@ def heading_wording(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 # ------------------------------------------------------------------ across years
+def _same_agency(a: str, b: str) -> bool:
+    return not a.strip() or not b.strip() or re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
+
+
+def _comparable_previous(ctx: Context) -> Report | None:
+    """Last year's report of the same agency, or ``None``: a report of another year or agency
+    (a wrong --previous) gets a 提示 (XY-YEAR, XY-AGENCY), not errors from comparing with it."""
+    prev = ctx.previous
+    if prev is None or prev.year != ctx.report.year - 1 or not _same_agency(prev.agency, ctx.report.agency):
+        return None
+    return prev
+
+
+@check("previous_agency")
+def previous_agency(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is not None and not _same_agency(prev.agency, ctx.report.agency):
+        yield ctx.finding(rule, left=prev.agency.strip(), right=ctx.report.agency.strip())
+
+
 @check("carried_over")
 def carried_over(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for col in ctx.fmt.tables["t3"].columns:
@@ -549,7 +759,7 @@ def carried_over(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @check("in_force")
 def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for row in ("rules", "normative"):
@@ -569,7 +779,7 @@ def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @check("same_text")
 def same_text(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for key, label, text in ctx.texts():
