@@ -79,16 +79,37 @@ def load_manifest() -> list[dict[str, Any]]:
     return tomllib.loads(MANIFEST.read_text(encoding="utf-8"))["report"]
 
 
+def row_figures(rows: dict[str, list[Any]], version: str = "2021") -> dict[str, Decimal]:
+    """``[rows]`` of an expected file: a row (``t3.new``) or table (``t4``) typed by hand as its
+    figures in printed order, spread over the format's cells under that key, in spec order."""
+    from xxgk.spec import load_format
+
+    cells = list(load_format(version).cells)
+    out: dict[str, Decimal] = {}
+    for prefix, values in rows.items():
+        keys = [k for k in cells if k.startswith(prefix + ".")]
+        if len(keys) != len(values):
+            raise ValueError(f"[rows] {prefix}: {len(values)} figures typed, the format has {len(keys)} cells")
+        out.update({k: Decimal(str(v)) for k, v in zip(keys, values, strict=True)})
+    return out
+
+
 def load_expected(file: str) -> Expected:
     path = EXPECTED / (Path(file).stem + ".toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     gap = data.get("known_gap", {})
+    figures = row_figures(data.get("rows", {}), data.get("rows_format", "2021"))
+    typed = {k: Decimal(str(v)) for k, v in data.get("figures", {}).items()}
+    clash = {k for k in typed if k in figures and typed[k] != figures[k]}
+    if clash:
+        raise ValueError(f"{file}: [figures] and [rows] disagree on {sorted(clash)}")
+    figures.update(typed)
     return Expected(
         file=data["file"],
         verdict=data["verdict"],
         defects=list(data.get("defects", [])),
         accepted=list(data.get("accepted", [])),
-        figures={k: Decimal(str(v)) for k, v in data.get("figures", {}).items()},
+        figures=figures,
         present=dict(data.get("present", {})),
         refusal=list(data.get("refusal", {}).get("contains", [])),
         refusal_lacks=list(data.get("refusal", {}).get("lacks", [])),
