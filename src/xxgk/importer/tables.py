@@ -26,6 +26,7 @@ from xxgk.importer.labels import (
     tidy,
     variant_kinds,
 )
+from xxgk.importer.positions import label_pieces, place_by_position
 from xxgk.report import CellNote
 from xxgk.spec import Axis, Format, Table, available_versions, load_format
 from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD, Value, normalise
@@ -576,6 +577,12 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         # A figure row may have blank cells (a portal leaves 0 out); a row of value cells only,
         # exactly as many as 表四 has columns, is the figure row all the same.
         blanks_allowed = not r.labels and r.numbers and len(r.values) == n
+        if vals is None and doc.kind == "layout" and not r.labels and r.numbers:
+            # A PDF row with blank cells: placed by where its figures stand, if that is exact.
+            header = [doc.items[h.index] for h in regions.rows[header_at:k]]
+            pieces = label_pieces([c.labels[-1] for c in table.columns])
+            vals = place_by_position(header, doc.items[r.index], n, pieces)
+            blanks_allowed = vals is not None
         if (r.numbers >= n // 2 or blanks_allowed) and vals is not None:
             out.found.append("t4")
             order = _t4_group_order(table, regions.rows[header_at:k])
