@@ -577,7 +577,7 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         # A figure row may have blank cells (a portal leaves 0 out); a row of value cells only,
         # exactly as many as 表四 has columns, is the figure row all the same.
         blanks_allowed = not r.labels and r.numbers and len(r.values) == n
-        if vals is None and doc.kind == "layout" and not r.labels and r.numbers:
+        if vals is None and doc.kind == "layout" and not r.labels and r.numbers and r.index not in regions.suspect:
             # A PDF row with blank cells: placed by where its figures stand, if that is exact.
             header = [doc.items[h.index] for h in regions.rows[header_at:k]]
             pieces = label_pieces([c.labels[-1] for c in table.columns])
