@@ -162,10 +162,11 @@ def load_data(path: str | Path) -> WorkbookData:
             ws.reset_dimensions()
             values: list[list[Any]] = []
             formulas: dict[tuple[int, int], str] = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                line = list(row)
+            for r, cells in enumerate(ws.iter_rows(), start=1):
+                line = [cell.value for cell in cells]
                 for c, v in enumerate(line, start=1):
-                    if isinstance(v, str) and v.startswith("="):
+                    # A formula by its cell type: a text that starts with "=" is text (issue 10).
+                    if cells[c - 1].data_type == "f" and isinstance(v, str):
                         formulas[(r, c)] = v
                         line[c - 1] = None
                     elif v is not None and not isinstance(v, (str, int, float, Decimal, bool)):
