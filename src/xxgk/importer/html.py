@@ -12,7 +12,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
           "table", "tr", "td", "th", "tbody", "thead", "tfoot", "blockquote", "center", "pre", "body",
           "html", "main", "header", "footer", "form", "dl", "dt", "dd", "figure", "caption", "hr"}
 _SKIP = {"script", "style", "noscript", "head", "template", "iframe", "object", "svg", "nav", "footer", "aside"}
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CHARSET = re.compile(rb"""charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_\-]+)""", re.I)
 
 
 def decode_html(raw: bytes, name: str) -> str:
