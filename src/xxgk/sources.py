@@ -21,6 +21,9 @@ def read_report(path: str | Path) -> Report:
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定年报 JSON 或工作簿文件。")
+    from xxgk.limits import check_file
+
+    check_file(path)  # zip bombs and oversized sheets are refused before any reader inflates them
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)

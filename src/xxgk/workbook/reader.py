@@ -25,6 +25,7 @@ from typing import Any
 
 from xxgk import layout
 from xxgk.errors import InputError
+from xxgk.limits import check_sheet_extent
 from xxgk.report import CellNote, Report
 from xxgk.spec import COUNT, TEXT, Format, available_versions, load_format
 from xxgk.values import FORMULA_REPLACED, UNREAD, Value, format_value, normalise
@@ -163,6 +164,7 @@ def load_data(path: str | Path) -> WorkbookData:
             values: list[list[Any]] = []
             formulas: dict[tuple[int, int], str] = {}
             for r, cells in enumerate(ws.iter_rows(), start=1):
+                check_sheet_extent(r, len(cells), f"{path.name} 的工作表“{ws.title}”")
                 line = [cell.value for cell in cells]
                 for c, v in enumerate(line, start=1):
                     # A formula by its cell type: a text that starts with "=" is text (issue 10).
@@ -188,7 +190,11 @@ def _cached(path: Path) -> dict[str, SheetData]:
         out = {}
         for ws in wb.worksheets:
             ws.reset_dimensions()
-            out[ws.title] = SheetData([list(r) for r in ws.iter_rows(values_only=True)])
+            rows = []
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                check_sheet_extent(r, len(row), f"{path.name} 的工作表“{ws.title}”")
+                rows.append(list(row))
+            out[ws.title] = SheetData(rows)
         return out
     finally:
         wb.close()
