@@ -93,6 +93,13 @@ def test_a_spanned_html_table_is_bounded(capsys, tmp_path: Path) -> None:
     assert "表格有" not in capsys.readouterr().err
 
 
+def test_a_web_page_too_large_to_parse_is_refused(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "big.html"
+    path.write_bytes(b"<html><body><p>x</p>" + b"<p>1</p>" * (limits.MAX_HTML_BYTES // 7) + b"</body></html>")
+    err = refused(capsys, "import", str(path))
+    assert "big.html" in err and f"超过网页的上限 {limits.MAX_HTML_BYTES // limits.MB} MB" in err
+
+
 def test_a_table_with_too_many_rows_is_refused(capsys, tmp_path: Path) -> None:
     rows, _ = limits.table_bounds()
     path = bombs.html_span_bomb(tmp_path / "rows.html", rows=rows + 1, cells_per_row=2, span=1)

@@ -32,6 +32,9 @@ MAX_XML_PART_BYTES = 10 * MB
 MAX_TOTAL_BYTES = 100 * MB  # all parts inflated (pictures in a Word file included)
 MAX_RATIO = 100  # inflated / compressed, for a part over RATIO_FROM (real XML: 5–30×)
 RATIO_FROM = 1 * MB
+# A web page: parsed whole into a tree of ~30× its size (a 20 MB page of cells peaks at 620 MB).
+# A portal's report page is 50 KB–2 MB.
+MAX_HTML_BYTES = 8 * MB
 HEADROOM = 20  # times the largest extent the format data gives a sheet or a table
 
 _ZIP_SUFFIXES = {".xlsx", ".xlsm", ".docx"}
@@ -39,7 +42,7 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([
 
 
 def _mb(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n < 10 * MB else f"{n / MB:.0f} MB"
+    return f"{n / MB:.1f} MB"
 
 
 def check_file(path: str | Path) -> None:
@@ -64,6 +67,13 @@ def check_file(path: str | Path) -> None:
         return  # damaged or encrypted: the reader refuses it with its own message
 
 
+def check_html_size(size: int, name: str) -> None:
+    """Refuse a web page too large to parse within the memory budget."""
+    if size > MAX_HTML_BYTES:
+        raise InputError(f"{name} 有 {_mb(size)}，超过网页的上限 {MAX_HTML_BYTES // MB} MB（年报网页通常不到 2 MB），未读取。"
+                         "请确认文件是否为年报原文；如网页内嵌了大图片，请另存为“仅 HTML”后再导入。")
+
+
 def check_zip_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
     """The zip checks on a directory: number of parts, each part's and the total inflated size,
     and the compression ratio of large parts."""
@@ -77,13 +87,13 @@ def check_zip_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
         limit = MAX_XML_PART_BYTES if info.filename.lower().endswith((".xml", ".rels")) else MAX_PART_BYTES
         if size > limit:
             raise InputError(f"{refuse}其中的 {info.filename} 解压后有 {_mb(size)}，"
-                             f"超过单个部件的上限 {_mb(limit)}。{fix}")
+                             f"超过单个部件的上限 {limit // MB} MB。{fix}")
         if size > RATIO_FROM and size > MAX_RATIO * max(1, info.compress_size):
             raise InputError(f"{refuse}其中的 {info.filename} 压缩后 {info.compress_size} 字节，解压后有 {_mb(size)}"
                              f"（压缩比约 {size // max(1, info.compress_size)} 倍，上限 {MAX_RATIO} 倍）。{fix}")
         total += size
     if total > MAX_TOTAL_BYTES:
-        raise InputError(f"{refuse}全部内容解压后有 {_mb(total)}，超过上限 {_mb(MAX_TOTAL_BYTES)}。{fix}")
+        raise InputError(f"{refuse}全部内容解压后有 {_mb(total)}，超过上限 {MAX_TOTAL_BYTES // MB} MB。{fix}")
 
 
 @cache

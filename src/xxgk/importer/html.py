@@ -7,7 +7,7 @@ import re
 
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
-from xxgk.limits import check_table_extent
+from xxgk.limits import check_html_size, check_table_extent
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
           "table", "tr", "td", "th", "tbody", "thead", "tfoot", "blockquote", "center", "pre", "body",
@@ -38,6 +38,7 @@ def read_html(raw: bytes, name: str) -> Document:
     from lxml import etree
     from lxml import html as lhtml
 
+    check_html_size(len(raw), name)
     text = decode_html(raw, name)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
