@@ -188,6 +188,9 @@ def _import_report(path: str | Path) -> ImportResult:
     if size > MAX_IMPORT_BYTES:
         raise InputError(f"{name} 有 {size / 1024 / 1024:.0f} MB，远大于任何已发布的年报（通常不到 5 MB），未读取。"
                          "请确认选择的文件是否正确。")
+    from xxgk.limits import check_file
+
+    check_file(path)  # a .docx bomb is refused from its zip directory, before python-docx inflates it
     kind = SUFFIXES[suffix]
     if kind == "pdf":
         from xxgk.importer.text import pdf_to_text
