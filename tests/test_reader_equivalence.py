@@ -185,6 +185,8 @@ SHEET_EDITS = {
                                             r'<c r="B\1"\2 t="str"><f>"x"&amp;"y"</f><v>\3</v></c>', s),
     "crlf-text": lambda s: s.replace("</t></is>", "&#13;&#10;二\r\n三\r四</t></is>"),
     "cell-without-address": lambda s: s.replace('<c r="B3"', "<c", 1),
+    "far-cell": lambda s: s.replace("</sheetData>", '<row r="9000"><c r="XFD9000"><v>1</v></c></row></sheetData>'),
+    "far-row": lambda s: s.replace("</sheetData>", '<row r="90000"><c r="A90000"><v>1</v></c></row></sheetData>'),
     "bool-cell": lambda s: re.sub(r'<c r="D5"([^>]*?)( t="n")?>(<v>\d+</v>)?</c>', r'<c r="D5"\1 t="b"><v>1</v></c>', s),
     "error-cell": lambda s: re.sub(r'<c r="D5"([^>]*?)( t="n")?>(<v>\d+</v>)?</c>', r'<c r="D5"\1 t="e"><v>#DIV/0!</v></c>', s),
 }

@@ -83,9 +83,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
-            results.add(as_dict(findings, report, str(name)))
+            results.add(as_dict(findings, report, str(name), disabled=disabled))
         else:
-            print(render_text(findings, report, Path(name).name, limit=args.limit))
+            print(render_text(findings, report, Path(name).name, limit=args.limit, disabled=disabled))
     if args.format == "json":
         results.close()
         sys.stdout.write("\n")
@@ -154,7 +154,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from xxgk.export import FORMAT_NAMES, ExportRefused, export, parse_formats
-    from xxgk.findings_report import verdict
+    from xxgk.findings_report import switch_lines, verdict
     from xxgk.sources import read_report
 
     formats = parse_formats(args.to)
@@ -174,6 +174,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"xxgk：{exc}", file=sys.stderr)
         return EXIT_FINDINGS
     print(f"校验：{verdict(result.findings)}")
+    for line in switch_lines(report, disabled):
+        print(line)
     if result.forced:
         errors = sum(f.is_error for f in result.findings)
         print(f"注意：年报有 {errors} 处错误，已按 --force 强制导出。发布前请改正错误后重新导出。")
@@ -192,6 +194,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_addin(args: argparse.Namespace) -> int:
     from xxgk.addin import build, install
 
+    if getattr(args, "wps", None) is not None:
+        from xxgk.addin import wps_build
+
+        return wps_build.cmd(args.action, args.wps)
     if args.action == "build":
         out = Path(args.output or install.INSTALLED_NAME)
         problems = build.lint_sources()
@@ -203,6 +209,22 @@ def cmd_addin(args: argparse.Namespace) -> int:
     install.require_windows()
     lines = install.install() if args.action == "install" else install.uninstall()
     print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from xxgk.serve import server, state
+
+    state_file = Path(args.state_file) if args.state_file else state.default_path()
+    service = server.create(args.port, origins=[*server.DEFAULT_ORIGINS, *args.allow_origin],
+                            idle=args.idle, state_file=state_file)
+    idle = f"空闲 {args.idle:g} 秒后自动停止" if args.idle else "不会自动停止"
+    try:  # Ctrl+C may come as soon as the line below is read
+        print(f"xxgk 服务已启动：{service.url}（只接受本机 WPS 加载项的请求；{idle}；按 Ctrl+C 停止）", flush=True)
+        server.serve_forever(service)
+    except KeyboardInterrupt:  # the user's way to stop it: not an error
+        state.remove_state(state_file, service.settings.token)  # also if Ctrl+C came before serving
+    print("xxgk 服务已停止。", flush=True)
     return EXIT_OK
 
 
@@ -342,6 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["build", "install", "uninstall"], metavar="操作",
                    help="build（构建，任何系统）、install（安装）、uninstall（卸载）")
     p.add_argument("-o", "--output", metavar="输出文件", help="build 的输出文件（默认 ./xxgk.xlam，已有则替换）")
+    p.add_argument("--wps", nargs="?", const="", metavar="目录",
+                   help="WPS 加载项：build --wps 目录 构建离线部署包；install --wps / uninstall --wps 为当前用户安装或卸载")
+
+    p = add("serve", cmd_serve, "本机服务（仅 127.0.0.1），供 WPS 加载项的按钮调用；由加载项自动启动，空闲时自动停止")
+    p.add_argument("--port", type=int, default=0, metavar="端口", help="端口（默认由系统分配空闲端口）")
+    p.add_argument("--idle", type=float, default=900, metavar="秒", help="空闲多少秒后自动停止（默认 900；0 表示不停止）")
+    p.add_argument("--allow-origin", action="append", default=[], metavar="来源",
+                   help="另外允许的请求来源（Origin），如在线部署的加载项地址；默认只允许离线加载项（null）")
+    p.add_argument("--state-file", metavar="文件", help="写入端口和口令的文件（默认 ~/.xxgk/serve.json，仅本人可读）")
     return parser
 
 

@@ -31,8 +31,10 @@ def _read_report(path: str | Path) -> Report:
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定年报 JSON 或工作簿文件。")
     from xxgk.fileio import note_input
+    from xxgk.limits import check_file
 
     note_input(path)
+    check_file(path)  # zip bombs and oversized sheets are refused before any reader inflates them
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)

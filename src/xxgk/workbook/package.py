@@ -29,6 +29,8 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
+from xxgk.limits import sheet_bounds
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -100,12 +102,27 @@ class Package:
     def take(self, sheet: str, cells: tuple[Cell, ...]) -> Cells:
         """``cells`` of ``sheet``, in the order the sheet stores them (row by row)."""
         try:
-            data = self.sheets.get(sheet)
-            if data is None:
-                data = self.sheets[sheet] = _xml(self.zip.read(self.parts[sheet]), b"worksheet")
-            return _take(data, cells, self._strings, self.date_styles)
+            return _take(self._sheet(sheet), cells, self._strings, self.date_styles)
         except _FAILURES as exc:
             raise Unusual(type(exc).__name__) from None
+
+    def check(self, sheet: str) -> None:
+        """Look at a sheet nothing is taken from as the general reader would (it reads them all)."""
+        try:
+            self._sheet(sheet)
+        except _FAILURES as exc:
+            raise Unusual(type(exc).__name__) from None
+
+    def _sheet(self, sheet: str) -> bytes:
+        data = self.sheets.get(sheet)
+        if data is None:
+            data = _xml(self.zip.read(self.parts[sheet]), b"worksheet")
+            # A sheet reaching far out is refused by the general reader, with the limits' message.
+            last = data.rfind(b'<row r="')
+            if last >= 0 and int(data[last + 8: data.find(b'"', last + 8)]) > sheet_bounds()[0]:
+                raise Unusual("extent")
+            self.sheets[sheet] = data
+        return data
 
 
 def _xml(data: bytes, root: bytes) -> bytes:
@@ -129,9 +146,10 @@ def _xml(data: bytes, root: bytes) -> bytes:
 
 
 # A comment, CDATA, DTD or processing instruction (could hide or fake a cell), a <v> with
-# attributes, a cell whose first attribute is not its address (Excel, WPS, LibreOffice and openpyxl
-# all write the address first): one pass over the part.
-_ODD_MARKUP = re.compile(rb"<(?:[!?]|v\s|c(?:>|/>|\s(?!r=\")))")
+# attributes, a cell or row whose first attribute is not its address (Excel, WPS, LibreOffice and
+# openpyxl all write the address first), a cell beyond column ZZ (ours never are; the general
+# reader applies the limits): one pass over the part.
+_ODD_MARKUP = re.compile(rb"<(?:[!?]|v\s|c(?:>|/>|\s(?!r=\")| r=\"[A-Z]{3})|row(?:>|/>|\s(?!r=\")))")
 # "&" not starting a character reference or one of XML's five entities (an undefined entity).
 _BAD_REFERENCE = re.compile(rb"&(?:[^#lgaq]|l(?!t;)|g(?!t;)|a(?!mp;|pos;)|q(?!uot;))")
 
