@@ -1,6 +1,6 @@
 """The workbook reader as it was before issue 12 (openpyxl, every cell of every sheet), kept
 only so tests/test_reader_equivalence.py can show the fast reader finds the same. Not used by
-the tool; do not change it.
+the tool; do not change it (but take over changes main makes to the reader's behaviour).
 
 Workbook → Report, by defined names only (never by hard-coded coordinates).
 
@@ -32,6 +32,7 @@ from typing import Any
 
 from xxgk import layout
 from xxgk.errors import InputError
+from xxgk.limits import check_sheet_extent
 from xxgk.report import CellNote, Report
 from xxgk.spec import COUNT, TEXT, Format, available_versions, load_format
 from xxgk.values import (
@@ -189,6 +190,7 @@ def load_data(path: str | Path) -> WorkbookData:
             formulas: dict[tuple[int, int], str] = {}
             with _damaged(path, ws.title):
                 for r, row in enumerate(ws.iter_rows(), start=1):
+                    check_sheet_extent(r, len(row), f"{path.name} 的工作表“{ws.title}”")
                     line = [getattr(cell, "value", None) for cell in row]
                     for c, (cell, v) in enumerate(zip(row, line, strict=True), start=1):
                         # Only a real formula cell: text that merely starts with "=" is text.
@@ -216,8 +218,11 @@ def _cached(path: Path) -> dict[str, SheetData]:
         out = {}
         for ws in wb.worksheets:
             ws.reset_dimensions()
+            rows = []
             with _damaged(path, ws.title):
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    check_sheet_extent(r, len(row), f"{path.name} 的工作表“{ws.title}”")
+                    rows.append(list(row))
             for r, line in enumerate(rows, start=1):
                 for c, v in enumerate(line, start=1):
                     if isinstance(v, float) and not math.isfinite(v):
