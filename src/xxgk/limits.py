@@ -61,7 +61,9 @@ def check_file(path: str | Path) -> None:
             for info in infos:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
                     with z.open(info) as fh:
-                        head = fh.read(64 * 1024)  # <dimension> comes first; inflate no more
+                        head = fh.read(4096)  # <dimension> comes first; inflate no more
+                        if not _DIMENSION.search(head):
+                            head += fh.read(60 * 1024)
                     _check_dimension(head, path.name, info.filename)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return  # damaged or encrypted: the reader refuses it with its own message
