@@ -17,19 +17,18 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, Grid, grids, subtopic_text
+from xxgk.export.tables import CORNER, ROW_HEADER, TITLE, Grid, grids, subtopic_text
 from xxgk.report import Report
 
 # ---------------------------------------------------------------- GB/T 9704-2012 numbers
@@ -291,75 +290,78 @@ def _heading(doc: DocumentObject, label: str, new_page: bool = False) -> None:
 
 # ---------------------------------------------------------------- tables
 def _table(doc: DocumentObject, grid: Grid, widths_mm: list[float], size: Pt, pad: Mm) -> None:
+    """The table in one pass: its XML written as text and parsed once. Cell by cell through
+    python-docx (every property a lookup, merges that re-walk the grid) took most of a render;
+    the XML is the same as that way wrote, bar the widths of vertically merged continuation cells
+    (here their real widths)."""
     nrows = len(grid.rows)
-    table = doc.add_table(rows=nrows, cols=grid.ncols)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     twips = [round(w / 25.4 * 1440) for w in widths_mm]
-    tbl = table._tbl
-    tblPr = tbl.tblPr
-    for el in tblPr.findall(qn("w:tblStyle")):
-        tblPr.remove(el)
-    _set(tblPr, "w:tblW", w=sum(twips), type="dxa")
-    _set(tblPr, "w:tblLayout", type="fixed")
-    borders = _set(tblPr, "w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _set(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
-    margins = _set(tblPr, "w:tblCellMar")
     pad_twips = round(pad.mm / 25.4 * 1440)
-    for side, value in (("top", 28), ("left", pad_twips), ("bottom", 28), ("right", pad_twips)):
-        _set(margins, f"w:{side}", w=value, type="dxa")
-    # LibreOffice lays out fixed tables from tblGrid only.
-    tbl_grid = tbl.tblGrid
-    for col, w in zip(tbl_grid.findall(qn("w:gridCol")), twips, strict=True):
-        col.set(qn("w:w"), str(w))
-
-    for r, row in enumerate(table.rows):
-        trPr = row._tr.get_or_add_trPr()
-        _set(trPr, "w:cantSplit")
-        if r < grid.header_rows:
-            _set(trPr, "w:tblHeader")
-
+    hp = round(size.pt * 2)
+    border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+    out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:type="dxa" w:w="{sum(twips)}"/><w:jc w:val="center"/>',
+           "<w:tblBorders>",
+           *(f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
+           '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar>',
+           *(f'<w:{side} w:w="{value}" w:type="dxa"/>'
+             for side, value in (("top", 28), ("left", pad_twips), ("bottom", 28), ("right", pad_twips))),
+           '</w:tblCellMar><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+           'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+           *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
     # Every paragraph, including the empty ones vertically merged cells keep: in Word their
     # 16 pt body format would otherwise set the row height.
-    for p_el in tbl.iter(qn("w:p")):
-        _cell_paragraph(Paragraph(p_el, table), size)
+    ppr = ('<w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto" w:before="0" w:after="0"/>'
+           '<w:ind w:firstLine="0"/>')
+    mark = f'<w:rPr><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
+    starts = {(c.row, c.col): c for c in grid.cells()}
+    below = {(r, c.col): c for c in grid.cells() for r in range(c.row + 1, c.row + c.rowspan)}
+    for r in range(nrows):
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r < grid.header_rows else "") + "</w:trPr>")
+        col = 0
+        while col < grid.ncols:
+            cell = starts.get((r, col))
+            above = below.get((r, col)) if cell is None else None
+            span = (cell or above).colspan if (cell or above) else 1
+            width = Mm(sum(widths_mm[col: col + span])).twips
+            tcpr = f'<w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            if cell is None:  # the rest of a vertically merged cell (or a gap): an empty paragraph
+                merge = "<w:vMerge/>" if above else ""
+                out.append(f"<w:tc>{tcpr}{merge}</w:tcPr><w:p><w:pPr>{ppr}{mark}</w:pPr></w:p></w:tc>")
+                col += span
+                continue
+            # Keep a table on one page where it fits (Word and LibreOffice both read keep-with-next
+            # on every row as "do not split"); a longer table still breaks, its header repeated.
+            keep = "<w:keepNext/>" if cell.row + cell.rowspan < nrows else '<w:keepNext w:val="0"/>'
+            left = cell.kind in (CORNER, TITLE) or (cell.kind == ROW_HEADER and cell.scope == "row")
+            font = HEITI if cell.kind == TITLE else FANGSONG
+            restart = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
+            jc = "left" if left else "center"
+            out.append(f'<w:tc>{tcpr}{restart}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{keep}{ppr}'
+                       f'<w:jc w:val="{jc}"/>{mark}</w:pPr>'
+                       f'<w:r><w:rPr><w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{font}" w:cs="{LATIN}"/>'
+                       f'<w:spacing w:val="0"/><w:sz w:val="{hp}"/></w:rPr>{_run_content(cell.text)}</w:r></w:p></w:tc>')
+            col += span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    doc.element.body._insert_tbl(parse_xml("".join(out)))
 
-    rows = tbl.tr_lst
-    for cell in grid.cells():
-        # Straight to the row's w:tc: python-docx's table.cell() rebuilds the whole cell matrix
-        # on every call, which made a report take seconds.
-        top = rows[cell.row].tc_at_grid_offset(cell.col)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            corner = rows[cell.row + cell.rowspan - 1].tc_at_grid_offset(cell.col + cell.colspan - 1)
-            top = top.merge(corner)
-        tc = _Cell(top, table)
-        tc.width = Mm(sum(widths_mm[cell.col: cell.col + cell.colspan]))
-        tc.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        for extra in tc.paragraphs[1:]:
-            extra._p.getparent().remove(extra._p)
-        p = tc.paragraphs[0]
-        pf = p.paragraph_format
-        # Keep a table on one page where it fits (Word and LibreOffice both read keep-with-next
-        # on every row as "do not split"); a longer table still breaks, its header repeated.
-        pf.keep_with_next = cell.row + cell.rowspan < nrows
-        left = cell.kind in (CORNER, TITLE) or (cell.kind == ROW_HEADER and cell.scope == "row")
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-        run = _run(p, cell.text, HEITI if cell.kind == TITLE else FANGSONG, size)
-        _set(run._r.get_or_add_rPr(), "w:spacing", val="0")
-        if cell.kind == DATA and not cell.text:
-            run.text = ""
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _cell_paragraph(p: Paragraph, size: Pt) -> None:
-    pf = p.paragraph_format
-    pf.first_line_indent = Pt(0)
-    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    pf.space_before = pf.space_after = Pt(0)
-    _no_grid_snap(p)
-    rpr = _set(p._p.get_or_add_pPr(), "w:rPr")  # the paragraph mark's own size
-    _set(rpr, "w:sz", val=round(size.pt * 2))
-    _set(rpr, "w:szCs", val=round(size.pt * 2))
+def _run_content(text: str) -> str:
+    """A run's content as python-docx writes it: tabs and line breaks as their own elements,
+    text kept with its outer spaces."""
+    out = []
+    for part in re.split(r"(\t|\r\n|\r|\n)", text) if text else ():
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n", "\r\n"):
+            out.append("<w:br/>" * len(part))
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{xml_escape(part)}</w:t>")
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- the report
