@@ -40,6 +40,9 @@ class Context:
         self.report = report
         self.previous = previous
         self.fmt: Format = report.spec
+        # Rules ask for the same sums and texts many times; the reports do not change meanwhile.
+        self._known: dict[tuple[str, int], Known | None] = {}
+        self._texts: list[tuple[str, str, str]] | None = None
 
     # -------------------------------------------------------------- values and expressions
     def keys(self, expr: str, fmt: Format | None = None) -> list[str]:
@@ -63,6 +66,14 @@ class Context:
         the known cells bound nothing).
         """
         report = report or self.report
+        if report is not self.report and report is not self.previous:
+            return self._known_now(expr, report)
+        memo = (expr, id(report))
+        if memo not in self._known:
+            self._known[memo] = self._known_now(expr, report)
+        return self._known[memo]
+
+    def _known_now(self, expr: str, report: Report) -> Known | None:
         total: Any = 0
         blank: list[str] = []
         for sign, term in _terms(expr):
@@ -109,12 +120,15 @@ class Context:
     def addr(self, key: str) -> str:
         return layout.address(self.fmt.version, key)
 
-    def texts(self) -> Iterator[tuple[str, str, str]]:
+    def texts(self) -> list[tuple[str, str, str]]:
         """(key, label, text) of every non-empty section text, cut to what a rule reads."""
-        for key, field in self.fmt.texts.items():
-            text = (self.report.texts.get(key) or "")[: P.MAX_TEXT_CHARS]
-            if text.strip():
-                yield key, field.label, text
+        if self._texts is None:
+            self._texts = []
+            for key, field in self.fmt.texts.items():
+                text = (self.report.texts.get(key) or "")[: P.MAX_TEXT_CHARS]
+                if text.strip():
+                    self._texts.append((key, field.label, text))
+        return self._texts
 
     # -------------------------------------------------------------- findings
     def finding(

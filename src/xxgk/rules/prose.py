@@ -53,6 +53,7 @@ def parse_number(token: str) -> int | None:
     return total + section + current
 
 
+@cache
 def expand(pattern: str) -> re.Pattern[str]:
     """A catalogue pattern with {N} (a number) and 件 (any counting unit) made a regex."""
     return re.compile(pattern.replace("{N}", NUMBER).replace("件", UNIT))
