@@ -233,3 +233,17 @@ def test_workbooks_saved_by_libreoffice(tmp_path: Path) -> None:
         saved = soffice_convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / name)
         assert_same(saved)
         reader._load_needed(saved)  # the fast way, not by falling back
+
+
+@pytest.mark.parametrize("offset", [40, 400, 1500])
+def test_flipped_bytes_inside_a_compressed_sheet(tmp_path: Path, offset: int) -> None:
+    """What a damaged download does: the inflated sheet no longer matches its CRC, or does not
+    inflate at all."""
+    data = bytearray(example_workbook())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet4.xml")
+    at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + offset
+    data[at] ^= 0x55
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    assert_same(path)
+    assert outcome(reader.read_workbook, path)[0] == "refused"

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from functools import cache
 from pathlib import Path
 
+from xxgk import zipparts
 from xxgk.errors import InputError
 
 MB = 1024 * 1024
@@ -55,17 +57,20 @@ def check_file(path: str | Path) -> None:
     try:
         if not zipfile.is_zipfile(path):
             return
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(path) as z, path.open("rb") as raw:
             infos = z.infolist()
             check_zip_directory(infos, path.name)
             for info in infos:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-                    with z.open(info) as fh:
-                        head = fh.read(4096)  # <dimension> comes first; inflate no more
-                        if not _DIMENSION.search(head):
-                            head += fh.read(60 * 1024)
+                    # <dimension> comes first; inflate no more than 64 KB
+                    head = zipparts.head(raw, info, 4096)
+                    if head is None or not _DIMENSION.search(head):
+                        head = zipparts.head(raw, info, 64 * 1024)
+                    if head is None:
+                        with z.open(info) as fh:
+                            head = fh.read(64 * 1024)
                     _check_dimension(head, path.name, info.filename)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
         return  # damaged or encrypted: the reader refuses it with its own message
 
 

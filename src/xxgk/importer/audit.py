@@ -4,6 +4,7 @@ collects them. One Chinese report per file and a summary table over many."""
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -62,22 +63,25 @@ def batch_exit_code(audits: Sequence[Audit]) -> int:
     return 1 if any(a.errors for a in audits) else 0
 
 
-def expand_inputs(names: Sequence[str | Path]) -> list[Path]:
+def expand_inputs(names: Sequence[str | Path]) -> list[str]:
     """The files to audit: each name as given, a folder as every published-report file in it
-    (and its sub-folders), sorted. A folder without any is an InputError."""
+    (and its sub-folders), sorted. A folder without any is an InputError. Names, not Path
+    objects: a national year's batch holds 100,000 of them."""
     from xxgk.errors import InputError
     from xxgk.importer import SUFFIXES
 
-    out: list[Path] = []
+    out: list[str] = []
     for name in names:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            # In the order of Path objects (part by part), without keeping one per file.
+            found = sorted((str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES),
+                           key=lambda f: os.path.normcase(f).replace(os.sep, "\0"))
             if not found:
                 raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.html/.htm/.docx/.pdf/.txt）。")
             out += found
         else:
-            out.append(path)
+            out.append(str(path))
     return out
 
 

@@ -29,6 +29,7 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
+from xxgk import zipparts
 from xxgk.limits import sheet_bounds
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -79,8 +80,9 @@ class Package:
     def __init__(self, path: Any) -> None:
         try:
             self.zip = zipfile.ZipFile(path)
-            self.book = _book(self.zip.read("xl/workbook.xml"), self.zip.read("xl/_rels/workbook.xml.rels"))
-            self.date_styles = _date_styles(self.zip.read(self.book.styles) if self.book.styles else b"")
+            self.raw = open(path, "rb")  # closed with the zip in __exit__
+            self.book = _book(self.read("xl/workbook.xml"), self.read("xl/_rels/workbook.xml.rels"))
+            self.date_styles = _date_styles(self.read(self.book.styles) if self.book.styles else b"")
         except _FAILURES as exc:
             raise Unusual(type(exc).__name__) from None
         self.parts = dict(self.book.sheets)
@@ -92,11 +94,18 @@ class Package:
 
     def __exit__(self, *exc: object) -> None:
         self.zip.close()
+        self.raw.close()
+
+    def read(self, name: str) -> bytes:
+        """A part, inflated (and its CRC checked) as zipfile would."""
+        info = self.zip.getinfo(name)
+        data = zipparts.member(self.raw, info)
+        return data if data is not None else self.zip.read(info)
 
     def _strings(self) -> _Strings:
         """The shared strings, read when a cell taken first refers to them."""
         if self.strings is None:
-            self.strings = _Strings(_xml(self.zip.read(self.book.strings), b"sst") if self.book.strings else b"")
+            self.strings = _Strings(_xml(self.read(self.book.strings), b"sst") if self.book.strings else b"")
         return self.strings
 
     def take(self, sheet: str, cells: tuple[Cell, ...]) -> Cells:
@@ -116,7 +125,7 @@ class Package:
     def _sheet(self, sheet: str) -> bytes:
         data = self.sheets.get(sheet)
         if data is None:
-            data = _xml(self.zip.read(self.parts[sheet]), b"worksheet")
+            data = _xml(self.read(self.parts[sheet]), b"worksheet")
             # A sheet reaching far out is refused by the general reader, with the limits' message.
             last = data.rfind(b'<row r="')
             if last >= 0 and int(data[last + 8: data.find(b'"', last + 8)]) > sheet_bounds()[0]:
@@ -137,9 +146,16 @@ def _xml(data: bytes, root: bytes) -> bytes:
         decl, start = data[start:end], end + 2
         if b"encoding" in decl and not re.search(rb"""encoding\s*=\s*["']utf-8["']""", decl, re.IGNORECASE):
             raise Unusual("encoding")
-    if not data[start: start + 100].lstrip().startswith(b"<") or _ODD_MARKUP.search(data, start) \
-            or _BAD_REFERENCE.search(data, start):
+    if not data[start: start + 100].lstrip().startswith(b"<") or (
+            data.count(b"&") != data.count(b"&#") and _BAD_REFERENCE.search(data, start)):
         raise Unusual("markup")
+    for m in _ODD_MARKUP.finditer(data, start):
+        if not m.group().startswith(b"<v>"):
+            raise Unusual("markup")
+        # A value that is not a plain number: fine as text, refused the general way in a number cell.
+        tag = data[data.rfind(b"<c ", start, m.start()): m.start()]
+        if _type(tag[: tag.find(b">")]) not in (b"str", b"e", b"s", b"inlineStr"):
+            raise Unusual("value")
     if not data[-200:].rstrip().endswith(b"</" + root + b">"):
         raise Unusual("cut short")
     return data
@@ -149,7 +165,10 @@ def _xml(data: bytes, root: bytes) -> bytes:
 # attributes, a cell or row whose first attribute is not its address (Excel, WPS, LibreOffice and
 # openpyxl all write the address first), a cell beyond column ZZ (ours never are; the general
 # reader applies the limits): one pass over the part.
-_ODD_MARKUP = re.compile(rb"<(?:[!?]|v\s|c(?:>|/>|\s(?!r=\")| r=\"[A-Z]{3})|row(?:>|/>|\s(?!r=\")))")
+# A <v> whose text is not a plain number or empty (a text result, or anything odd) is looked at
+# one by one: the same pass.
+_ODD_MARKUP = re.compile(rb"<(?:[!?]|v(?:\s|>(?!-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?</v>|</v>))"
+                         rb"|c(?:>|/>|\s(?!r=\")| r=\"[A-Z]{3})|row(?:>|/>|\s(?!r=\")))")
 # "&" not starting a character reference or one of XML's five entities (an undefined entity).
 _BAD_REFERENCE = re.compile(rb"&(?:[^#lgaq]|l(?!t;)|g(?!t;)|a(?!mp;|pos;)|q(?!uot;))")
 
@@ -205,8 +224,6 @@ def _date_styles(styles: bytes) -> frozenset[int]:
 
 # ---------------------------------------------------------------------- sheets
 _NUMBER = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?")
-# A <v> whose text is not a plain number or empty: text results and anything odd, looked at one by one.
-_ODD_V = re.compile(rb"<v>(?!-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?</v>|</v>)")
 _T = re.compile(rb'\st="([^"]*)"')
 _S = re.compile(rb'\ss="([0-9]+)"')
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
@@ -220,12 +237,7 @@ def _take(data: bytes, cells: tuple[Cell, ...], strings: Callable[[], _Strings],
         if b"sheetData" in data:  # a prefixed namespace (<x:sheetData>)
             raise Unusual("prefix")
         return out
-    for m in _ODD_V.finditer(data, start):
-        tag = data[data.rfind(b"<c ", start, m.start()): m.start()]
-        t = _type(tag[: tag.find(b">")])
-        if t not in (b"str", b"e", b"s", b"inlineStr"):  # a number that is not one: refused the general way
-            raise Unusual("value")
-    # From here every <v> of a number cell holds a plain number (or nothing).
+    # Every <v> of a number cell holds a plain number (or nothing): _xml made sure.
     find, values = data.find, out.values
     plain = _PLAIN_NUMBER.match if not date_styles else lambda _data, _at: None
     pos = start

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -27,9 +26,9 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from xxgk import layout
+from xxgk import layout, zipparts
 from xxgk.errors import InputError
 from xxgk.limits import check_sheet_extent
 from xxgk.report import CellNote, Report
@@ -349,30 +348,13 @@ def _xml_with_dtd(z: zipfile.ZipFile) -> str | None:
     with open(z.filename or "", "rb") if z.filename else nullcontext(None) as raw:
         for info in z.infolist():
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                head = _head(raw, info) if raw is not None else None
+                head = zipparts.head(raw, info, 4096) if raw is not None else None
                 if head is None:
                     with z.open(info) as fh:
                         head = fh.read(4096)  # a DOCTYPE can only come before the root element
                 if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
                     return info.filename
     return None
-
-
-def _head(raw: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:
-    """The first 4 KB of a stored or deflated member, straight from its local header (opening
-    each member through zipfile costs more than the check itself); ``None``: use zipfile."""
-    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return None
-    raw.seek(info.header_offset)
-    local = raw.read(30)
-    if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        return None
-    name_len, extra_len = struct.unpack("<HH", local[26:30])
-    raw.seek(info.header_offset + 30 + name_len + extra_len)
-    data = raw.read(min(info.compress_size, 8192))
-    if info.compress_type == zipfile.ZIP_STORED:
-        return data[:4096]
-    return zlib.decompressobj(-15).decompress(data, 4096)
 
 
 # ---------------------------------------------------------------------- data → Report
