@@ -8,11 +8,15 @@ shared strings, and takes exactly those cells, with the meaning ``openpyxl`` giv
 depend on the file (the names' parse, which cells to take) is computed once per distinct
 ``workbook.xml`` and kept for the process.
 
-Anything this module does not read the way ``openpyxl`` would — a sheet that is not well-formed
-XML, a number that is not a plain number, a date-formatted number, a shared or array formula in
-a cell we read, an unusual encoding or layout — raises :class:`Unusual`, and the caller reads the
-file the general way (so every refusal stays word for word what it was). The caller has already
-checked the file at the door (size, zip directory, DTDs) before anything here inflates a part.
+Anything this module does not read the way ``openpyxl`` would — a part cut short, with an
+undefined entity, a comment or CDATA, a number that is not a plain number, a date-formatted
+number, a shared or array formula in a cell we read, a damaged zip member (bad CRC), an unusual
+encoding or layout — raises :class:`Unusual`, and the caller reads the file the general way (so
+every refusal stays word for word what it was). The sheets are scanned, not parsed: each text
+taken goes through a real XML parser, but markup mangled elsewhere in a sheet, away from every
+cell taken, is not noticed (the general reader would refuse such a file as damaged). The caller
+has already checked the file at the door (size, zip directory, DTDs) before anything here
+inflates a part.
 """
 
 from __future__ import annotations
