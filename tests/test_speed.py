@@ -127,3 +127,21 @@ def test_streamed_audit_output_is_what_it_was(tmp_path: Path, capsys: pytest.Cap
     assert json.loads(out) == json.loads(json.dumps([audit_module.audit_dict(a) for a in audits], ensure_ascii=False))
     _code, out, _ = run(capsys, "audit", "--summary", *files)
     assert out == "【汇总】\n" + audit_module.summary_table(audits)
+
+
+def test_audit_finds_a_folders_reports_in_the_order_it_did(tmp_path: Path) -> None:
+    """Folder by folder with a name list each, not a Path object per file (a national year is
+    100,000 files), in the order of sorted Path objects, as before."""
+    import os
+
+    from xxgk.importer import SUFFIXES
+
+    root = tmp_path / "年报"
+    for rel in ("a/x.html", "a.html", "a-b/y.txt", "B.pdf", "b/c/d.docx", ".hidden.html", "notes.md",
+                "a/z/readme.xlsx", "甲/乙.htm", "甲.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    os.symlink(root / "b", root / "link-to-b")
+    before = [str(p) for p in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)]
+    assert audit_module.expand_inputs([root]) == before
+    assert len(before) == 8

@@ -74,15 +74,24 @@ def expand_inputs(names: Sequence[str | Path]) -> list[str]:
     for name in names:
         path = Path(name)
         if path.is_dir():
-            # In the order of Path objects (part by part), without keeping one per file.
-            found = sorted((str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES),
-                           key=lambda f: os.path.normcase(f).replace(os.sep, "\0"))
+            found = list(_report_files(str(path), SUFFIXES))
             if not found:
                 raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.html/.htm/.docx/.pdf/.txt）。")
             out += found
         else:
             out.append(str(path))
     return out
+
+
+def _report_files(folder: str, suffixes: Iterable[str]) -> Iterator[str]:
+    """The report files under ``folder``, in the order of sorted Path objects (as ``rglob``
+    finds them: symlinked folders not followed), holding one folder's names at a time."""
+    for name in sorted(os.listdir(folder), key=os.path.normcase):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _report_files(path, suffixes)
+        elif os.path.splitext(name)[1].lower() in suffixes and os.path.isfile(path):
+            yield path
 
 
 def audit_file(path: str | Path, disabled: Iterable[str] = ()) -> Audit:
