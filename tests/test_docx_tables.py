@@ -5,11 +5,11 @@ fixed tables out from the grid columns)."""
 
 from __future__ import annotations
 
-import old_docx_table
 import pytest
-from fixtures import huaian_2024
 from lxml import etree
 
+import old_docx_table
+from fixtures import huaian_2024
 from xxgk.examples import load_example
 from xxgk.export import docx
 from xxgk.report import Report
