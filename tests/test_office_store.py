@@ -1,0 +1,144 @@
+"""The office store (issue 13 item 1): re-runs read only new or changed files, a run killed
+with SIGKILL mid-way leaves a sound store that the next run completes, two runs at once on one
+store both finish, and a store locked too long gives a Chinese message."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from office_region import make_region, write_region
+from xxgk.cli import main
+from xxgk.errors import InputError
+from xxgk.office.store import Store
+from xxgk.report import dump_json, load_json
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("region")
+    return folder, write_region(folder / "in", make_region(52))
+
+
+def _xxgk(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "xxgk", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _count(db: Path, sql: str = "SELECT count(*) FROM files") -> int:
+    with sqlite3.connect(db, timeout=30) as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def _snapshot(db: Path) -> list[tuple]:
+    with sqlite3.connect(db, timeout=30) as con:
+        return sorted(con.execute("SELECT f.path, f.id, f.fingerprint FROM findings f").fetchall())
+
+
+def test_rerun_reads_only_changed_files(region, tmp_path, capsys):
+    folder, paths = region
+    shutil.copytree(folder / "in", tmp_path / "in")
+    folder = tmp_path
+    db = tmp_path / "审核.sqlite"
+    assert main(["audit", str(folder / "in"), "--db", str(db)]) == 1
+    first = capsys.readouterr().out
+    assert "新读取或有变化 104 份" in first and str(db.resolve()) in first
+    before = _snapshot(db)
+    assert main(["audit", str(folder / "in"), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "新读取或有变化 0 份，未变化（未重读）104 份" in out
+    assert _snapshot(db) == before
+    # One 2023 report changes: it is read again, and the 2024 report of that agency (checked
+    # against it) is checked again; nothing else.
+    (name, _year), path = next((k, p) for k, p in paths.items() if k[1] == 2023)
+    report = load_json(path)
+    report.cells["t3.forward.natural"] += 1
+    dump_json(report, tmp_path / "in" / path.relative_to(paths_root(paths)), overwrite=True)
+    assert main(["audit", str(folder / "in"), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "新读取或有变化 1 份，未变化（未重读）103 份" in out
+    assert "与上年报告重新对照 1 份" in out
+    after = _snapshot(db)
+    assert any(p.endswith(f"{name}-2024.json") and i.startswith("XY-CARRIED") for p, i, _ in after)
+    assert not any(p.endswith(f"{name}-2024.json") and i.startswith("XY-CARRIED") for p, i, _ in before)
+
+
+def paths_root(paths: dict) -> Path:
+    return Path(os.path.commonpath([str(p) for p in paths.values()]))
+
+
+def test_kill_minus_9_mid_run_then_rerun(region, tmp_path):
+    folder, _ = region
+    db = tmp_path / "审核.sqlite"
+    proc = _xxgk("audit", str(folder / "in"), "--db", str(db), cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if db.exists() and _count(db) >= 5:
+                break
+        except sqlite3.OperationalError:  # the run has not made its tables yet
+            pass
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = _count(db)
+    assert 0 < written < 104
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Every file row that is there is whole: its cells came with it.
+        assert con.execute("SELECT count(*) FROM files f WHERE status = 'checked' AND"
+                           " (SELECT count(*) FROM cells c WHERE c.path = f.path) = 0").fetchone()[0] == 0
+    rerun = _xxgk("audit", str(folder / "in"), "--db", str(db), cwd=tmp_path)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 1, err
+    assert f"未变化（未重读）{written} 份" in out
+    reference = tmp_path / "ref.sqlite"
+    assert main(["audit", str(folder / "in"), "--db", str(reference)]) == 1
+    assert _snapshot(db) == _snapshot(reference)
+
+
+def test_two_runs_at_once_on_one_store(region, tmp_path):
+    folder, _ = region
+    db = tmp_path / "审核.sqlite"
+    runs = [_xxgk("audit", str(folder / "in"), "--db", str(db), cwd=tmp_path) for _ in range(2)]
+    outcomes = [r.communicate(timeout=180) for r in runs]
+    for r, (out, err) in zip(runs, outcomes, strict=True):
+        assert r.returncode == 1, err
+        assert "审核库：" in out
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _count(db) == 104
+    reference = tmp_path / "ref.sqlite"
+    assert main(["audit", str(folder / "in"), "--db", str(reference)]) == 1
+    assert _snapshot(db) == _snapshot(reference)
+
+
+def test_store_locked_too_long_is_a_chinese_refusal(tmp_path):
+    db = tmp_path / "审核.sqlite"
+    Store(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(InputError, match="正被另一个 xxgk 审核占用"):
+            store = Store(db, busy_seconds=0.2)
+            with store.write():
+                pass
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    bad = tmp_path / "x.sqlite"
+    bad.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(InputError, match="无法使用"):
+        Store(bad)
