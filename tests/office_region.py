@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import random
+from decimal import Decimal
 from pathlib import Path
 
 from fixtures import huaian_2024
@@ -82,6 +83,8 @@ def make_region(n: int = 52, years: tuple[int, ...] = (2023, 2024), seed: int = 
                 carry_from(r, prev)
             for key in [k for k, v in r.texts.items() if v.strip()] + SECTIONS:
                 r.texts[key] = prose(rng, 4 + rng.randint(0, 3))
+            r.texts["s6.fees"] = f"{y}年，{name}未收取信息处理费。" + prose(rng, 2)
+            r.facts["fees.collected"] = Decimal(0)
             r.texts["preamble"] = f"本报告由{name}根据《中华人民共和国政府信息公开条例》编制。" + r.texts["preamble"]
             if i == 3:
                 _add(r, "t3.results.total.total", 1)
