@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from office_region import agency_names, make_region, write_region
 
+from office_region import agency_names, make_region, write_region
 from xxgk.cli import main
 from xxgk.office.indicators import evaluate, indicators
 from xxgk.office.summary_xlsx import FINDING_COLUMNS, FINDINGS_SHEET
