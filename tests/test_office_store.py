@@ -109,7 +109,9 @@ def test_kill_minus_9_mid_run_then_rerun(region, tmp_path):
 def test_two_runs_at_once_on_one_store(region, tmp_path):
     folder, _ = region
     db = tmp_path / "审核.sqlite"
-    runs = [_xxgk("audit", str(folder / "in"), "--db", str(db), cwd=tmp_path) for _ in range(2)]
+    # One of them reads in two worker processes (--jobs 2): only the parent writes the store.
+    runs = [_xxgk("audit", str(folder / "in"), "--db", str(db), *extra, cwd=tmp_path)
+            for extra in ((), ("--jobs", "2"))]
     outcomes = [r.communicate(timeout=180) for r in runs]
     for r, (out, err) in zip(runs, outcomes, strict=True):
         assert r.returncode == 1, err
