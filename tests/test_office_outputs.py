@@ -7,13 +7,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from office_region import agency_names, make_region, write_region
 
+from office_region import agency_names, make_region, write_region
 from xxgk.cli import main
 from xxgk.office.summary_xlsx import FINDINGS_SHEET
 

@@ -54,6 +54,12 @@ def _write_file(store: Store, out: dict[str, Any]) -> None:
     """One file's outcome in one transaction: its old rows go, its new rows come."""
     path = out["path"]
     with store.write() as db:
+        old = db.execute("SELECT hash, year FROM files WHERE path = ?", (path,)).fetchone()
+        if old is not None and old[0] == out["hash"]:
+            return  # another run at the same time has stored this very file already
+        # What was derived from the old file's year must be derived again.
+        for year in {old[1] if old else None, out.get("report", {}).get("year")} - {None}:
+            db.execute("DELETE FROM meta WHERE key = ?", (f"copied:{year}",))
         db.execute("DELETE FROM cells WHERE path = ?", (path,))
         db.execute("DELETE FROM findings WHERE path = ?", (path,))
         if out["status"] != "checked":
