@@ -60,9 +60,10 @@ def carry_from(r: Report, prev: Report) -> None:
 
 
 def agency_names(n: int) -> list[str]:
-    towns = "东西南北中"
-    return [f"示范县{towns[i % 5]}{'一二三四五六七八九十'[(i // 5) % 10]}{'镇乡街道'[i // 50 % 3]}人民政府"
-            if i % 3 else f"示范县第{i}局" for i in range(n)]
+    """``n`` distinct names (up to 3,000): towns of 示范县, then of 示范甲县, 示范乙县 …"""
+    towns, counties = "东西南北中", "县甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    return [f"示范{'' if i < 150 else counties[i // 150]}县{towns[i % 5]}{'一二三四五六七八九十'[(i // 5) % 10]}"
+            f"{'镇乡街道'[i // 50 % 3]}人民政府" if i % 3 else f"示范县第{i}局" for i in range(n)]
 
 
 def make_region(n: int = 52, years: tuple[int, ...] = (2023, 2024), seed: int = 7) -> dict[tuple[str, int], Report]:

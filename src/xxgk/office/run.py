@@ -85,6 +85,17 @@ def _insert_findings(db: Any, path: str, rows: list[dict[str, Any]]) -> None:
           dumps(f["left"]), dumps(f["right"]), dumps(f["diff"]), f["fingerprint"]) for f in rows])
 
 
+# The catalogue's cross-year rules (跨年度) share this id prefix; they are the only rules that
+# read last year's report.
+CROSS_YEAR = "XY-"
+
+
+def _single_year_rules() -> list[str]:
+    from xxgk.rules import rule_ids
+
+    return [*OFFICE_DISABLED, *(r for r in rule_ids() if not r.startswith(CROSS_YEAR) and r not in OFFICE_DISABLED)]
+
+
 def load_report(row: Any) -> Report:
     return Report.from_dict(json.loads(row["report"]), validate=False)
 
@@ -105,9 +116,11 @@ def _recheck_years(store: Store) -> tuple[int, set[str]]:
             continue
         report = load_report(r)
         previous = load_report(prev) if prev is not None else None
-        findings = [finding_row(f) for f in check(report, previous=previous, disabled=OFFICE_DISABLED)]
+        # Only the cross-year rules depend on last year's report: the rest were run on reading.
+        findings = [finding_row(f) for f in check(report, previous=previous, disabled=_single_year_rules())]
         with store.write() as db:
-            db.execute("DELETE FROM findings WHERE path = ? AND origin = 'rules'", (r["path"],))
+            db.execute("DELETE FROM findings WHERE path = ? AND origin = 'rules' AND rule LIKE ?",
+                       (r["path"], CROSS_YEAR + "%"))
             _insert_findings(db, r["path"], findings)
             db.execute("UPDATE files SET prev_hash = ? WHERE path = ?", (want, r["path"]))
             if previous is None:
