@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from office_region import make_region, write_region
-
 from xxgk.export.html import render as render_html
 from xxgk.office.copied import copied_findings
 from xxgk.office.run import run_audit

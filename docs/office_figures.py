@@ -17,8 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from office_region import agency_names, make_region, write_region  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
+
+from office_region import agency_names, make_region, write_region  # noqa: E402
 from render import page_png  # noqa: E402
 from support import soffice_convert  # noqa: E402
 from xxgk.cli import main as xxgk  # noqa: E402
