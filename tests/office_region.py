@@ -60,9 +60,13 @@ def carry_from(r: Report, prev: Report) -> None:
 
 
 def agency_names(n: int) -> list[str]:
-    """``n`` distinct names (up to 3,000): towns of 示范县, then of 示范甲县, 示范乙县 …"""
+    """``n`` distinct names: towns of 示范县, then of 示范甲县, 示范乙县 … (then numbered counties)."""
     towns, counties = "东西南北中", "县甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
-    return [f"示范{'' if i < 150 else counties[i // 150]}县{towns[i % 5]}{'一二三四五六七八九十'[(i // 5) % 10]}"
+
+    def county(i: int) -> str:
+        return "" if i < 150 else counties[i // 150] if i // 150 < len(counties) else str(i // 150)
+
+    return [f"示范{county(i)}县{towns[i % 5]}{'一二三四五六七八九十'[(i // 5) % 10]}"
             f"{'镇乡街道'[i // 50 % 3]}人民政府" if i % 3 else f"示范县第{i}局" for i in range(n)]
 
 

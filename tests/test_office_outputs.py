@@ -42,6 +42,11 @@ def test_dashboard_is_self_contained(outputs):
     assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', page)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
     assert page.count("<svg") >= 3 and "示范县未报送局" in page
+    # The region tree rolled up for 2024: 13 on the roster under 示范县; 11 reported (one with an
+    # 错误); missing: the department that never reports and the agency whose 2024 report is
+    # signed with another name.
+    assert re.search(r"<td>示范县</td><td class=\"n\">2024</td><td class=\"n\">13</td><td class=\"n\">11</td>"
+                     r"<td class=\"n\">1</td><td class=\"n\">2</td>", page)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

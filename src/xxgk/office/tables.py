@@ -41,6 +41,26 @@ class OfficeTables:
     def counted(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["status"] not in uncounted()]
 
+    def rollup(self) -> list[dict[str, Any]]:
+        """Per parent on the roster (the region tree), the latest year: reports, with 错误, missing."""
+        if self.roster is None or not self.reports:
+            return []
+        latest = max(r["year"] for r in self.reports)
+        out: dict[str, dict[str, Any]] = {}
+        for m in self.roster:
+            row = out.setdefault(m.parent or "（未填上级）", {"parent": m.parent or "（未填上级）", "members": 0,
+                                                          "reported": 0, "with_errors": 0, "missing": 0})
+            row["members"] += 1
+        parent_of = {m.key: m.parent or "（未填上级）" for m in self.roster}
+        for r in self.reports:
+            if r["year"] == latest and r["agency_key"] in parent_of:
+                out[parent_of[r["agency_key"]]]["reported"] += 1
+                out[parent_of[r["agency_key"]]]["with_errors"] += bool(r["errors"])
+        for m in self.missing:
+            if m["year"] == latest:
+                out[m["parent"] or "（未填上级）"]["missing"] += 1
+        return [dict(v, year=latest) for _, v in sorted(out.items())]
+
     def open_findings(self, agency_key: str) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["agency_key"] == agency_key and f["status"] in open_statuses()]
 
