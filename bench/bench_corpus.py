@@ -6,7 +6,10 @@ the time per report as a ratio to just reading the file's bytes (measured in the
 
 Cells present are the figures printed in a report's tables, counted by hand into its expected
 file; cells read are the cells the reader filled. Reports refused as expected (their table
-figures run together) are left out of the cell ratio: refusing them is the right answer.
+figures run together, or tables missing) are left out of the cell ratio: refusing them is the
+right answer. Cells of a table printed in another format version are counted apart: printed
+figures no cell of the report's format holds (``no_cell`` in the expected file) are not asked
+for, and the report's cells such a table lacks are neither read nor unread.
 Prints only; asserts nothing.
 """
 
@@ -39,7 +42,8 @@ def main() -> int:
     if folder is None:
         print(missing_reason())
         return 0
-    totals = dict(read=0, refused=0, refused_ok=0, refused_true=0, cells=0, present=0, false=0, missed=0, agree=0)
+    totals = dict(read=0, refused=0, refused_ok=0, refused_true=0, cells=0, present=0, false=0, missed=0, agree=0,
+                  no_cell=0, other_format=0, mixed=0)
     ratios = []
     print(f"{'report':34} {'verdict':8} {'cells':>9} {'false':>5} {'missed':>6} {'x bytes':>8}  gap")
     for entry in load_manifest():
@@ -59,13 +63,16 @@ def main() -> int:
         totals["false"] += false
         totals["missed"] += missed
         if exp.verdict != REFUSED:
-            totals["cells"] += min(out.cells_read, exp.cells_present)
-            totals["present"] += exp.cells_present
+            totals["cells"] += min(out.cells_read, exp.cells_readable)
+            totals["present"] += exp.cells_readable
+            totals["no_cell"] += exp.no_cell
+            totals["other_format"] += out.cells_other_format
+            totals["mixed"] += bool(out.tables_other_format)
         t_audit = median_seconds(lambda p=path, e=exp: audit_outcome(p, e), args.repeat)
         t_bytes = median_seconds(lambda p=path: p.read_bytes(), max(args.repeat, 20))
         ratio = t_audit / t_bytes if t_bytes else float("inf")
         ratios.append(ratio)
-        cells = f"{out.cells_read}/{exp.cells_present}" if exp.verdict != REFUSED else "-"
+        cells = f"{out.cells_read}/{exp.cells_readable}" if exp.verdict != REFUSED else "-"
         print(f"{entry['file']:34} {out.verdict:8} {cells:>9} {false:>5} {missed:>6} {ratio:>8.0f}  {exp.gap_class}")
         if args.details and problems:
             for p in problems:
@@ -77,6 +84,9 @@ def main() -> int:
           f"({totals['refused_ok']} of them refusals the expected file asks for, "
           f"{totals['refused_true']} with the true reason); agreeing fully: {totals['agree']}")
     print(f"cells read / present: {totals['cells']} / {totals['present']} = {share:.1%}")
+    print(f"tables printed in another format version: in {totals['mixed']} reports; their printed figures "
+          f"no cell holds: {totals['no_cell']} (not in 'present'); report cells they lack: {totals['other_format']} "
+          "(neither read nor unread)")
     print(f"false 错误 (rules not in the expected file): {totals['false']}; missed defects: {totals['missed']}")
     ratios.sort()
     print(f"time per report / time to read its bytes: median {ratios[len(ratios) // 2]:.0f}x, max {ratios[-1]:.0f}x")

@@ -1,5 +1,9 @@
 """Rendering helpers for the export tests: a private fontconfig that maps the GB/T 9704 font names
-to installed free fonts (tests only, never in an output), LibreOffice → PDF, and poppler reads."""
+to installed free fonts (tests only, never in an output), LibreOffice → PDF, and poppler reads.
+
+The private fontconfig sees exactly the font files ``.ci/run`` installs (FONT_FILES) and no
+other: a font that happens to be installed on a machine (a condensed or italic face, a Times
+New Roman look-alike, another CJK family) would change widths and so line breaks."""
 
 from __future__ import annotations
 
@@ -14,9 +18,22 @@ from pathlib import Path
 
 from support import soffice_convert
 
+# The Debian packages .ci/run installs for these tests, and the files of each that renders use.
+FONT_FILES = {
+    "fonts-arphic-uming": ("uming.ttc",),
+    "fonts-arphic-ukai": ("ukai.ttc",),
+    "fonts-noto-cjk": ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc",
+                       "NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"),
+    "fonts-dejavu-core": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+}
+
+FONT_TYPES = ("ttf", "ttc", "otf", "otc", "pfa", "pfb", "pcf", "pcf.gz", "bdf", "woff", "woff2", "dfont", "t1")
+
 # GB/T 9704 font names → free substitutes (peers.md §6: 仿宋→UMing, 楷→UKai, 黑→Noto Sans CJK,
-# 宋/小标宋→Noto Serif CJK; Latin → Liberation Serif via the system's own Times alias).
+# 宋/小标宋→Noto Serif CJK). Latin (Times New Roman) → DejaVu Serif: every Debian fontconfig has
+# it; it is wider than Times, so it errs on the side of longer lines.
 ALIASES = {
+    "Times New Roman": "DejaVu Serif",
     "仿宋": "AR PL UMing CN",
     "仿宋_GB2312": "AR PL UMing CN",
     "楷体": "AR PL UKai CN",
@@ -28,20 +45,24 @@ ALIASES = {
 BOLD = {"方正小标宋简体"}  # 小标宋 is a heavy face: Noto Serif CJK Bold stands in, as GONGWEN does
 
 
-def fontconfig_env(folder: Path) -> dict[str, str]:
+def fontconfig_env(folder: Path, *, latin: str | None = None) -> dict[str, str]:
     """Environment with ``FONTCONFIG_FILE`` pointing at a private config that includes the
-    system's and adds the aliases."""
+    system's, sees only FONT_FILES and adds the aliases (``latin`` replaces Times New Roman's)."""
     aliases = "\n".join(
         f'  <match target="pattern"><test name="family"><string>{name}</string></test>'
         f'<edit name="family" mode="prepend" binding="strong"><string>{real}</string></edit>'
         + ('<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit>' if name in BOLD else "")
         + "</match>"
-        for name, real in ALIASES.items()
+        for name, real in {**ALIASES, **({"Times New Roman": latin} if latin else {})}.items()
     )
+    accepted = "".join(f"<glob>*/{name}</glob>" for files in FONT_FILES.values() for name in files)
+    # By file type: a bare "*" would also reject the font folders, so nothing would be scanned.
+    rejected = "".join(f"<glob>*.{ext}</glob>" for ext in FONT_TYPES)
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
         '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f'  <selectfont><rejectfont>{rejected}</rejectfont><acceptfont>{accepted}</acceptfont></selectfont>\n'
         f'  <cachedir>{folder / "fc-cache"}</cachedir>\n{aliases}\n</fontconfig>\n',
         encoding="utf-8",
     )

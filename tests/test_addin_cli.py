@@ -78,3 +78,13 @@ def test_config_is_written_in_the_ansi_code_page() -> None:
 def test_install_needs_a_user_profile() -> None:
     with pytest.raises(InputError, match="APPDATA"):
         install.places({})
+
+
+def test_a_python_under_a_chinese_folder_gets_a_notice() -> None:
+    """python.org's "Install Now" puts Python under the user's folder, whose name may be Chinese:
+    encodable in GBK it still works, but xlwings' COM server and command lines are fragile there
+    (xlwings#1934), so install says where to put it instead."""
+    under_profile = Path("C:/Users/张三/AppData/Local/Programs/Python/Python311/pythonw.exe")
+    (notice,) = install.path_notice(under_profile)
+    assert "C:\\Python311" in notice and "张三" in notice
+    assert install.path_notice(Path("C:/Python311/pythonw.exe")) == []

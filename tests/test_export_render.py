@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import huaian_2024
-from render import docx_to_pdf, pdf_fonts, pdf_pages, pdf_text
+from render import FONT_FILES, docx_to_pdf, fontconfig_env, pdf_fonts, pdf_pages, pdf_text
 from support import needs_soffice
 from xxgk import narrative
 from xxgk.examples import load_example
@@ -77,6 +77,24 @@ def test_pages_are_a4_and_the_count_is_stable(pdfs, name: str, tmp_path: Path) -
     assert len(pdf_pages(docx_to_pdf(again, tmp_path))) == PAGES[name]
 
 
+# Closing punctuation that may hang past the right edge of the type area (行尾点号悬挂, normal in
+# Chinese typesetting; GB/T 9704 only fixes the type area), as Word and LibreOffice both do by
+# default: one full-width character, 16 pt in the 3号 body. Nothing else may cross the margin.
+HANGING = "。，、；：？！）》」』”’"
+BODY_CHAR = 16.0
+
+
+def margin_crossings(page: list[tuple[float, float, float, float, str]]) -> list[str]:
+    """Body words that end past the right margin other than by one hanging closing mark."""
+    bad = []
+    for _x0, y0, x1, _y1, text in page:
+        if y0 >= BOTTOM or x1 <= RIGHT + 1.5:
+            continue
+        if not (text[-1] in HANGING and x1 <= RIGHT + BODY_CHAR + 1.5):
+            bad.append(f"{text} (+{x1 - RIGHT:.1f} pt)")
+    return bad
+
+
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_text_stays_in_the_type_area_and_page_numbers_sit_below_it(pdfs, name: str) -> None:
     _, pdf = pdfs[name]
@@ -84,7 +102,7 @@ def test_text_stays_in_the_type_area_and_page_numbers_sit_below_it(pdfs, name: s
         body = [w for w in page if w[1] < BOTTOM]
         foot = [w for w in page if w[1] >= BOTTOM]
         assert body and min(w[0] for w in body) >= LEFT - 1.5
-        assert max(w[2] for w in body) <= RIGHT + 1.5
+        assert margin_crossings(page) == []
         assert min(w[1] for w in body) >= TOP - 3
         if n == 1:  # justified body text reaches both edges of the 156 mm type area
             assert min(w[0] for w in body) <= LEFT + 3 and max(w[2] for w in body) >= RIGHT - 6
@@ -111,9 +129,53 @@ def test_body_is_22_lines_of_28_characters(pdfs) -> None:
 
 
 def test_fonts_named_in_the_docx_reach_the_renderer(pdfs) -> None:
-    fonts = pdf_fonts(pdfs["huaian"][1])
-    for substitute in ("UMingCN", "UKaiCN", "NotoSansCJK", "NotoSerifCJK"):  # 仿宋, 楷体, 黑体, 小标宋/宋体
-        assert substitute in fonts
+    """The PDF says which fonts it was rendered with: exactly the stand-ins render.py names, so a
+    layout measured here is the layout of the fonts .ci/run installs."""
+    used = set(re.findall(r"^[A-Z]{6}\+(\S+)", pdf_fonts(pdfs["huaian"][1]), re.M))
+    families = {re.sub(r"(jp|sc)?-.*$", "", f) for f in used}
+    # 仿宋, 楷体, 黑体, 小标宋/宋体, and Times New Roman for digits and Latin letters.
+    assert families == {"UMingCN", "UKaiCN", "NotoSansCJK", "NotoSerifCJK", "DejaVuSerif"}, used
+
+
+def test_other_latin_metrics_move_only_hanging_punctuation(tmp_path: Path) -> None:
+    """With narrower Latin figures (UMing's) the huaian lines break elsewhere and a closing mark
+    lands at a line end, as on the machine where this test once failed: it may hang, nothing
+    else may cross the margin."""
+    from support import soffice_convert
+
+    src = tmp_path / "huaian.docx"
+    src.write_bytes(docx_export.render(drafted(huaian_2024())))
+    pdf = soffice_convert(src, "pdf", tmp_path, env=fontconfig_env(tmp_path, latin="AR PL UMing CN"))
+    assert "DejaVuSerif" not in pdf_fonts(pdf)
+    assert [margin_crossings(page) for page in words(pdf)] == [[]] * len(pdf_pages(pdf))
+
+
+def test_the_renderer_sees_only_the_fonts_ci_installs(tmp_path: Path) -> None:
+    """Extra fonts on a machine (a condensed face, a Times look-alike) change line breaks: the
+    private fontconfig lists exactly FONT_FILES, and every one of them is installed."""
+    import os
+
+    env = {**os.environ, **fontconfig_env(tmp_path)}
+    listed = subprocess.run(["fc-list", "-f", "%{file}\n"], env=env, capture_output=True, text=True,
+                            check=True).stdout.split()
+    wanted = {name for files in FONT_FILES.values() for name in files}
+    assert {Path(f).name for f in listed} == wanted
+    matched = subprocess.run(["fc-match", "-f", "%{family[0]}", "Times New Roman"], env=env,
+                             capture_output=True, text=True, check=True).stdout
+    assert matched == "DejaVu Serif"
+
+
+def test_the_docx_leaves_hanging_punctuation_to_the_default() -> None:
+    """Word and LibreOffice both hang closing punctuation when ``w:overflowPunct`` is absent,
+    which is what the type-area test allows. An explicit one would split them: LibreOffice
+    reads it inverted (writerfilter DomainMapper: hanging = ``val == 0``), so ``val="1"``
+    hangs in Word only and ``val="0"`` in LibreOffice only."""
+    import zipfile
+    from io import BytesIO
+
+    with zipfile.ZipFile(BytesIO(docx_export.render(drafted(huaian_2024())))) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert "overflowPunct" not in xml
 
 
 @pytest.mark.parametrize("name", list(REPORTS))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +14,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_clean() -> None:
-    ruff = shutil.which("ruff")
-    if ruff is None:
-        pytest.fail("ruff is not installed: pip install -e '.[test]'")
-    proc = subprocess.run([ruff, "check", "--quiet", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    # The ruff of the running interpreter, never one found on PATH: the README runs
+    # `.venv/bin/python -m pytest` without activating the venv, and a system-wide ruff may be
+    # another version (or missing, as on a fresh machine).
+    if importlib.util.find_spec("ruff") is None:
+        pytest.fail(f"ruff is not installed for {sys.executable}: pip install -e '.[test]'")
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
+                          capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_tests_find_python_tools_through_the_interpreter() -> None:
+    """A tool pip installs (ruff, olevba, pytest, xlwings …) lives beside the venv's python; a
+    test that looks it up on PATH passes only where it also happens to be installed system-wide.
+    System programs that .ci/run installs with apt (soffice, pdftotext, chromium) are fine."""
+    pip_tools = ("ruff", "olevba", "pytest", "xlwings", "hypothesis", "mraptor", "olefile")
+    tools = "|".join(pip_tools)
+    pattern = re.compile(rf"""(?:which\(|(?:run|Popen|call|check_call|check_output)\(\s*\[)\s*["']({tools})["']""")
+    offenders = [f"{path.name}: {m.group(0)}" for path in sorted((ROOT / "tests").glob("*.py"))
+                 for m in pattern.finditer(path.read_text(encoding="utf-8"))]
+    assert not offenders
 
 
 def test_core_never_imports_xlwings() -> None:

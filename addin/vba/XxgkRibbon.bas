@@ -15,7 +15,7 @@ Public Sub XxgkOnAction(control As IRibbonControl)
 End Sub
 
 ' The Python command for a tag, e.g. import xxgk.addin; xxgk.addin.dispatch('validate')
-Public Function XxgkCommand(ByVal tag As String) As String
+Private Function XxgkCommand(ByVal tag As String) As String
     XxgkCommand = "import " & XXGK_PY_MODULE & "; " & XXGK_PY_MODULE & ".dispatch('" & tag & "')"
 End Function
 
@@ -34,6 +34,9 @@ Public Sub XxgkRun(ByVal tag As String)
         MsgBox XxgkText("no_workbook"), vbExclamation, XxgkText("title")
         Exit Sub
     End If
+    ' From here on every error gets our message: reading the config already creates WScript.Shell,
+    ' which a locked-down PC may refuse, and VBA's own error box would offer its Debug button.
+    On Error GoTo failed
     ' xlwings itself would say "Could not find Interpreter!" in English: say it in Chinese first.
     Dim interpreter As String
     interpreter = XxgkInterpreter()
@@ -41,7 +44,6 @@ Public Sub XxgkRun(ByVal tag As String)
         MsgBox Replace(XxgkText("python_missing"), "{path}", interpreter), vbCritical, XxgkText("title")
         Exit Sub
     End If
-    On Error GoTo failed
     RunPython XxgkCommand(tag)
     Exit Sub
 failed:
@@ -54,7 +56,7 @@ failed:
 End Sub
 
 ' Tags come from customUI.xml; accept only [a-z0-9_] so nothing can break out of the quotes.
-Public Function XxgkValidTag(ByVal tag As String) As Boolean
+Private Function XxgkValidTag(ByVal tag As String) As Boolean
     Dim i As Long, c As String
     XxgkValidTag = False
     If Len(tag) = 0 Or Len(tag) > 40 Then Exit Function
@@ -67,17 +69,17 @@ End Function
 
 ' The Python that xlwings will start: INTERPRETER_WIN from the user config that
 ' "xxgk addin install" writes (%USERPROFILE%\.xxgk\xxgk.conf), read by xlwings' own GetConfig.
-Public Function XxgkInterpreter() As String
+Private Function XxgkInterpreter() As String
     XxgkInterpreter = CStr(GetConfig("INTERPRETER_WIN", ""))
 End Function
 
-Public Function XxgkHasWorkbook() As Boolean
+Private Function XxgkHasWorkbook() As Boolean
     ' Protected View and the start screen leave ActiveWorkbook empty.
     XxgkHasWorkbook = Not (ActiveWorkbook Is Nothing)
 End Function
 
 ' A message from the add-in's text sheet: column A the key, column B the text.
-Public Function XxgkText(ByVal key As String) As String
+Private Function XxgkText(ByVal key As String) As String
     Dim sht As Object
     Dim r As Long
     On Error GoTo missing

@@ -55,6 +55,7 @@ def _disabled(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from xxgk.batch import FileFailure
     from xxgk.findings_report import as_dict, render_json, render_text
     from xxgk.rules import check, has_errors
     from xxgk.sources import read_report
@@ -62,24 +63,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     previous = read_report(args.previous) if args.previous else None
     disabled = _disabled(args)
     results, worst = [], EXIT_OK
+    unread = 0
     for name in args.files:
         try:
             report = read_report(name)
             findings = check(report, previous=previous, disabled=disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if len(args.files) == 1:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            worst, unread = max(worst, failed.exit_code), unread + 1
+            if args.format == "json":
+                results.append(failed.to_dict())
             continue
-        if has_errors(findings) and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if has_errors(findings):
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
             results.append(as_dict(findings, report, str(name)))
         else:
             print(render_text(findings, report, Path(name).name, limit=args.limit))
     if args.format == "json":
         sys.stdout.write(render_json(results))
+    elif len(args.files) > 1:
+        print(f"共 {len(args.files)} 份：已校验 {len(args.files) - unread} 份，无法读取 {unread} 份。")
     return worst
 
 
@@ -181,6 +189,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_addin(args: argparse.Namespace) -> int:
     from xxgk.addin import build, install
 
+    if getattr(args, "wps", None) is not None:
+        from xxgk.addin import wps_build
+
+        return wps_build.cmd(args.action, args.wps)
     if args.action == "build":
         out = Path(args.output or install.INSTALLED_NAME)
         problems = build.lint_sources()
@@ -192,6 +204,22 @@ def cmd_addin(args: argparse.Namespace) -> int:
     install.require_windows()
     lines = install.install() if args.action == "install" else install.uninstall()
     print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from xxgk.serve import server, state
+
+    state_file = Path(args.state_file) if args.state_file else state.default_path()
+    service = server.create(args.port, origins=[*server.DEFAULT_ORIGINS, *args.allow_origin],
+                            idle=args.idle, state_file=state_file)
+    idle = f"空闲 {args.idle:g} 秒后自动停止" if args.idle else "不会自动停止"
+    try:  # Ctrl+C may come as soon as the line below is read
+        print(f"xxgk 服务已启动：{service.url}（只接受本机 WPS 加载项的请求；{idle}；按 Ctrl+C 停止）", flush=True)
+        server.serve_forever(service)
+    except KeyboardInterrupt:  # the user's way to stop it: not an error
+        state.remove_state(state_file, service.settings.token)  # also if Ctrl+C came before serving
+    print("xxgk 服务已停止。", flush=True)
     return EXIT_OK
 
 
@@ -214,6 +242,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if office.wanted(args):  # the collecting office: a store, reviews, summary outputs
         return office.audit(args)
+    from xxgk.batch import FileFailure
     from xxgk.importer.audit import Audit, audit_dict, audit_file, expand_inputs, render_audit, summary_table
 
     disabled = _disabled(args)
@@ -224,16 +253,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
             print(f"[{n}/{len(files)}] 正在读取并校验 {name} …", file=sys.stderr, flush=True)
         try:
             audit = audit_file(name, disabled)
-        except InputError as exc:
+        except Exception as exc:
+            # One bad file never stops a batch: record it, go on with the next.
             if not many:
                 raise
-            print(f"{name}：无法读取：{exc}", file=sys.stderr)
-            audits.append(Audit(str(name), error=str(exc)))
-            worst = EXIT_INPUT
+            failed = FileFailure.of(name, exc)
+            print(f"{name}：{failed.message}", file=sys.stderr)
+            audits.append(Audit(str(name), error=failed.reason))
+            worst = max(worst, failed.exit_code)
             continue
         audits.append(audit)
-        if audit.errors and worst == EXIT_OK:
-            worst = EXIT_FINDINGS
+        if audit.errors:
+            worst = max(worst, EXIT_FINDINGS)
         if args.format == "text" and not args.summary:
             print(render_audit(audit, limit=args.limit))
     if args.format == "json" and args.summary:
@@ -350,15 +381,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["build", "install", "uninstall"], metavar="操作",
                    help="build（构建，任何系统）、install（安装）、uninstall（卸载）")
     p.add_argument("-o", "--output", metavar="输出文件", help="build 的输出文件（默认 ./xxgk.xlam，已有则替换）")
+    p.add_argument("--wps", nargs="?", const="", metavar="目录",
+                   help="WPS 加载项：build --wps 目录 构建离线部署包；install --wps / uninstall --wps 为当前用户安装或卸载")
+
+    p = add("serve", cmd_serve, "本机服务（仅 127.0.0.1），供 WPS 加载项的按钮调用；由加载项自动启动，空闲时自动停止")
+    p.add_argument("--port", type=int, default=0, metavar="端口", help="端口（默认由系统分配空闲端口）")
+    p.add_argument("--idle", type=float, default=900, metavar="秒", help="空闲多少秒后自动停止（默认 900；0 表示不停止）")
+    p.add_argument("--allow-origin", action="append", default=[], metavar="来源",
+                   help="另外允许的请求来源（Origin），如在线部署的加载项地址；默认只允许离线加载项（null）")
+    p.add_argument("--state-file", metavar="文件", help="写入端口和口令的文件（默认 ~/.xxgk/serve.json，仅本人可读）")
     return parser
 
 
+def _error_kind() -> str:
+    return type(sys.exc_info()[1]).__name__
+
+
+def _tolerant_output() -> None:
+    """A Chinese Windows console or a redirect may be GBK: a character it lacks (in an agency
+    name, a pasted text) is shown as "?" rather than ending the run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_INPUT
+    from xxgk.fileio import forget_inputs
+
+    forget_inputs()
     try:
         return args.func(args)
     except InputError as exc:
@@ -371,10 +429,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("xxgk：已中断。", file=sys.stderr)
         return EXIT_INPUT
     except Exception:
-        from xxgk.logs import log_exception
+        from xxgk.logs import log_exception, log_note
 
         path = log_exception(f"xxgk {' '.join(sys.argv[1:])}")
-        print(f"xxgk：内部错误，操作未完成。详细信息已写入日志：{path}\n请把该日志文件发给维护人员。",
+        print(f"xxgk：内部错误，操作未完成。{log_note(path)}\n"
+              + ("请把该日志文件发给维护人员。" if path else f"请腾出磁盘空间后重试；错误类型：{_error_kind()}。"),
               file=sys.stderr)
         return EXIT_INTERNAL
 

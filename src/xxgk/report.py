@@ -10,6 +10,7 @@ derived from the format (:mod:`xxgk.schema`).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,11 +18,14 @@ from typing import Any
 
 from xxgk import __version__
 from xxgk.errors import InputError
-from xxgk.fileio import write_atomic
+from xxgk.fileio import note_input, write_atomic
 from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
-from xxgk.values import Value
+from xxgk.values import CONTROL_CHARS, Value
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a full report is ~50 KB; anything near this is not one
+MAX_JSON_NUMBER = 10**15  # larger than any count or amount (in yuan) a report can hold
+# C0/C1 controls (tab, line feed and carriage return are text), lone surrogates, non-characters.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,33 @@ class Report:
             self.facts.setdefault(key, None)
         for key in fmt.texts:
             self.texts.setdefault(key, "")
+        self._strip_invisible()
+
+    def _strip_invisible(self) -> None:
+        """Control characters and lone surrogates cannot be written to .docx, .html or UTF-8:
+        every reader's report drops them here, at the door, with a note (a 提示) naming the text."""
+        fmt = self.spec
+        fields: list[tuple[str, str, str]] = [("agency", "机关名称", self.agency)]
+        fields += [(k, fmt.texts[k].label if k in fmt.texts else k, v) for k, v in self.texts.items()]
+        fields += [(k, fmt.facts[k].label if k in fmt.facts else k, v) for k, v in self.facts.items() if isinstance(v, str)]
+        for key, label, text in fields:
+            if not isinstance(text, str) or not _INVISIBLE.search(text):
+                continue
+            found = sorted(set(_INVISIBLE.findall(text)))
+            clean = _INVISIBLE.sub("", text)
+            codes = "、".join(f"U+{ord(c):04X}" for c in found[:5]) + ("等" if len(found) > 5 else "")
+            self.notes.append(CellNote(key, CONTROL_CHARS, f"“{label}”", f"{codes} 共 {len(_INVISIBLE.findall(text))} 个",
+                                       address=_address(self.format, key)))
+            if key == "agency":
+                self.agency = clean
+            elif key in self.texts:
+                self.texts[key] = clean
+            else:
+                self.facts[key] = clean
+        for key, draft in list(self.drafts.items()):
+            self.drafts[key] = _INVISIBLE.sub("", draft) if isinstance(draft, str) else draft
+        if self.headings is not None:
+            self.headings = [_INVISIBLE.sub("", h) if isinstance(h, str) else h for h in self.headings]
 
     @property
     def spec(self) -> Format:
@@ -162,16 +193,37 @@ def _model_value(raw: Any, kind: str) -> Value | str | None:
 
 def loads(text: str, source: str = "JSON") -> Report:
     """Parse and validate a report JSON string. Bad input raises :class:`InputError`."""
+
+    def constant(name: str) -> None:
+        raise InputError(f"{source} 含有 {name}，这不是合法的 JSON 数值（年报中的数字都是有限的数）。"
+                         "请改为实际数字，或留空（null）。")
+
+    def number(raw: str, kind: type) -> Any:
+        if len(raw) > 40:
+            raise InputError(f"{source} 含有一个 {len(raw)} 位的数字（{raw[:12]}…），远超年报中任何数字，未读取。"
+                             "请确认选择的是年报 JSON 文件。")
+        value = kind(raw)
+        if not abs(value) < MAX_JSON_NUMBER:
+            raise InputError(f"{source} 含有数字 {raw}，超出年报中数字的合理范围（小于 10 的 15 次方），未读取。"
+                             "请改正该数字。")
+        return value
+
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=lambda r: number(r, Decimal), parse_int=lambda r: number(r, int),
+                          parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{source} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{_json_reason(exc.msg)}）。"
             "请确认选择的是本工具导出的年报 JSON 文件。"
         ) from None
+    except RecursionError:
+        raise InputError(f"{source} 的嵌套层数过深，不是年报 JSON（年报 JSON 只有几层），未读取。") from None
     if not isinstance(data, dict):
         raise InputError(f"{source} 不是年报 JSON：最外层应为一个对象（{{…}}）。")
-    return Report.from_dict(data)
+    try:
+        return Report.from_dict(data)
+    except RecursionError:
+        raise InputError(f"{source} 的嵌套层数过深，不是年报 JSON（年报 JSON 只有几层），未读取。") from None
 
 
 def load_json(path: str | Path) -> Report:
@@ -185,7 +237,11 @@ def load_json(path: str | Path) -> Report:
             f"文件 {path.name} 有 {size / 1024 / 1024:.0f} MB，远大于任何年报 JSON（通常不到 1 MB），"
             "未读取。请确认选择的文件是否正确。"
         )
-    raw = path.read_bytes()
+    note_input(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {path.name}（{exc.strerror}）。请检查文件权限，或确认文件未被其他程序占用。") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -202,7 +258,20 @@ def dump_json(report: Report, path: str | Path, *, overwrite: bool = False) -> P
     data = report.to_dict()
     validate_report_dict(data)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(Path(path), text.encode("utf-8"), overwrite=overwrite)
+    return write_atomic(Path(path), text.encode("utf-8"), overwrite=overwrite,
+                        may_replace=is_own_json, what="年报 JSON")
+
+
+def is_own_json(path: Path) -> bool:
+    """Whether ``path`` is a report JSON this tool wrote (``"generator": "xxgk …"``): the only
+    kind of file ``--force`` may replace with a report JSON."""
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            return False
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and str(data.get("generator", "")).startswith("xxgk")
 
 
 def _json_reason(msg: str) -> str:
@@ -216,3 +285,14 @@ def _json_reason(msg: str) -> str:
         "Invalid control character at": "含有无效的控制字符",
     }
     return reasons.get(msg, msg)
+
+
+def _address(version: str, key: str) -> str:
+    from xxgk import layout
+
+    if key == "agency":
+        return str(layout.COVER_CELLS["agency"])
+    try:
+        return layout.address(version, key)
+    except (KeyError, ValueError):  # pragma: no cover - every format key has a place
+        return ""

@@ -12,6 +12,15 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 def read_report(path: str | Path) -> Report:
+    """See :func:`_read_report`; a file the system will not let us read is refused by name."""
+    try:
+        return _read_report(path)
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
+                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+
+
+def _read_report(path: str | Path) -> Report:
     """The report in ``path``: ``.json`` (report JSON), ``.xlsx`` (a workbook made by
     ``xxgk new``) or a published report (``.html/.htm/.docx/.txt/.pdf``, via
     :func:`xxgk.importer.import_report`). Anything else raises :class:`InputError` with what to
@@ -21,6 +30,9 @@ def read_report(path: str | Path) -> Report:
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定年报 JSON 或工作簿文件。")
+    from xxgk.fileio import note_input
+
+    note_input(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)

@@ -23,6 +23,11 @@ NEGATIVE = "negative"
 FRACTION = "fraction"
 FORMULA_REPLACED = "formula_replaced"
 UNREAD = "unread"
+# A text cell (a section's text, a fact typed as text) holding a formula or a non-text value.
+TEXT_FORMULA = "text_formula"  # read as the formula's computed value
+TEXT_FORMULA_UNREAD = "text_formula_unread"  # no computed value saved: the formula is kept as text
+TEXT_NOT_TEXT = "text_not_text"  # a number, date … read as text
+CONTROL_CHARS = "control_chars"  # invisible control characters removed from a text at the door
 # Import only: a label of a published table written differently from the format, and a row read
 # by its position because its label could not be checked. Keyed by the row (``t3.new``) or table.
 LABEL_VARIANT = "label_variant"

@@ -16,5 +16,8 @@ def dispatch(tag: str, book: Any = None, **options: Any) -> Any:
 
     Never raises: a user sees a Chinese message, a maintainer the trace in the log file."""
     from xxgk.addin.buttons import dispatch as _dispatch
+    from xxgk.fileio import forget_inputs
 
+    # One Python process serves every click: each click is a new command whose inputs start afresh.
+    forget_inputs()
     return _dispatch(tag, book, **options)

@@ -40,6 +40,7 @@ class Outcome:
     writes: list[Write] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     log: Path | None = None
+    findings: list[Any] = field(default_factory=list)  # 校验's findings (the WPS service returns them)
     writing: bool = False  # writes had begun (an error after this may leave them partial)
 
 
@@ -56,24 +57,44 @@ def dispatch(tag: str, book: Any = None, **options: Any) -> Outcome:
         if book is None:
             book = _caller()
         handler(book, outcome, **options)
-    except InputError as exc:
-        outcome.ok = False
-        outcome.message = str(exc) + "\n\n" + _unchanged(outcome)
-    except Exception:
-        outcome.ok = False
-        try:
-            from xxgk.logs import log_exception
-
-            outcome.log = log_exception(f"add-in button {tag}")
-            where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
-        except Exception:  # not even the log could be written
-            where = "（日志文件也无法写入，请检查磁盘空间。）"
-        outcome.message = (
-            f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
-            "也可以先保存工作簿，关闭 Excel 后重新打开再试。"
-        )
+    except Exception as exc:
+        _failed(outcome, exc)
     _show(book, outcome)
     return outcome
+
+
+def plan(tag: str, snap: Snapshot, **options: Any) -> Outcome:
+    """What button ``tag`` would do on a workbook seen as ``snap``, without touching it: the
+    Outcome's ``writes`` are to be made by the caller (the WPS add-in, through ``xxgk serve``).
+    The same functions as the xlwings buttons, so both say and write the same. Never raises."""
+    outcome = Outcome(tag)
+    try:
+        planner = PLANS.get(tag)
+        if planner is None:
+            raise InputError(f"未知的功能区按钮（{tag!r}）。请重新安装加载项。")
+        outcome.writes = planner(snap, outcome, **options)
+    except Exception as exc:
+        outcome.writes = []
+        _failed(outcome, exc)
+    return outcome
+
+
+def _failed(outcome: Outcome, exc: Exception) -> None:
+    outcome.ok = False
+    if isinstance(exc, InputError):
+        outcome.message = str(exc) + "\n\n" + _unchanged(outcome)
+        return
+    from xxgk.logs import log_exception
+
+    outcome.log = log_exception(f"add-in button {outcome.tag}")
+    if outcome.log is None:
+        where = "（日志文件也无法写入，请检查磁盘空间。）"
+    else:
+        where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
+    outcome.message = (
+        f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
+        "也可以先保存工作簿，关闭 Excel 后重新打开再试。"
+    )
 
 
 def _unchanged(outcome: Outcome) -> str:
@@ -132,7 +153,11 @@ class Loaded:
 def load(book: Any, *sheets: str) -> Loaded:
     """Read the workbook (bulk) and make the Report with the same reader the CLI uses;
     ``sheets`` are the program sheets the caller will write to."""
-    snap = read_book(book)
+    return load_snapshot(read_book(book), *sheets)
+
+
+def load_snapshot(snap: Snapshot, *sheets: str) -> Loaded:
+    """:func:`load` on a snapshot already read (by xlwings or sent by the WPS add-in)."""
     require_sheets(snap, layout.META, *sheets)
     from xxgk.workbook.reader import report_from_data
 
@@ -162,13 +187,18 @@ def _address_of(snap: Snapshot, name: str, fallback: layout.Address | None = Non
 
 # ---------------------------------------------------------------------------- 校验
 def validate(book: Any, outcome: Outcome, **_: Any) -> None:
+    _write(book, outcome, plan_validate(read_book(book), outcome))
+    _activate(book, layout.RESULTS)
+
+
+def plan_validate(snap: Snapshot, outcome: Outcome, **_: Any) -> list[Write]:
     from xxgk.findings_report import verdict
     from xxgk.rules import check
 
-    loaded = load(book, layout.RESULTS, layout.FLAGS)
+    loaded = load_snapshot(snap, layout.RESULTS, layout.FLAGS)
     findings = check(loaded.report)
+    outcome.findings = findings
     writes = results_writes(loaded.snap, findings) + flag_writes(loaded.snap, findings)
-    _write(book, outcome, writes)
     errors = sum(f.is_error for f in findings)
     head = f"校验完成：{verdict(findings)}。"
     if not findings:
@@ -176,11 +206,11 @@ def validate(book: Any, outcome: Outcome, **_: Any) -> None:
     else:
         outcome.message = (
             head + f"\n全部 {len(findings)} 条已列在“{layout.RESULTS}”工作表（点击其中的位置可跳到对应单元格），"
-            "有问题的单元格已标红。\n\n" + _listing(findings)
+            "有问题的单元格已标为橙色。\n\n" + _listing(findings)
         )
         if errors:
             outcome.message += "\n\n请先改正全部“错误”再导出。改正后再点一次“校验”即可刷新结果和标记。"
-    _activate(book, layout.RESULTS)
+    return writes
 
 
 def _listing(findings: Sequence[Any]) -> str:
@@ -246,21 +276,27 @@ def _flag_block(snap: Snapshot, flags: dict[tuple[int, int], str]) -> Write:
 
 # ---------------------------------------------------------------------------- 清除标记
 def clear_flags(book: Any, outcome: Outcome, **_: Any) -> None:
-    snap = read_book(book)
+    _write(book, outcome, plan_clear_flags(read_book(book), outcome))
+
+
+def plan_clear_flags(snap: Snapshot, outcome: Outcome, **_: Any) -> list[Write]:
     require_sheets(snap, layout.META, layout.FLAGS)
     had = sum(1 for row in snap.sheets[layout.FLAGS][1:] for v in row if v not in (None, ""))
-    writes = [_flag_block(snap, {})]
-    _write(book, outcome, writes)
     outcome.message = f"已清除 {had} 处标记。填报内容和“{layout.RESULTS}”工作表未改动。" if had else "没有需要清除的标记。"
+    return [_flag_block(snap, {})]
 
 
 # ---------------------------------------------------------------------------- 生成说明
 def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
+    _write(book, outcome, plan_narrative(read_book(book), outcome))
+
+
+def plan_narrative(snap: Snapshot, outcome: Outcome, **_: Any) -> list[Write]:
     from xxgk.narrative import apply as apply_drafts
     from xxgk.narrative import generate
     from xxgk.workbook.names import name_for
 
-    loaded = load(book, layout.DRAFTS)
+    loaded = load_snapshot(snap, layout.DRAFTS)
     report = loaded.report
     new, notices = apply_drafts(report, generate(report))
     at = layout.addresses(report.format)
@@ -275,7 +311,6 @@ def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
         if draft != report.drafts.get(key):
             a = _address_of(loaded.snap, name_for(key, "draft"))
             writes.append(Write(a.sheet, a.row, a.column, [[draft]], text=True))
-    _write(book, outcome, writes)
     fmt = report.spec
     lines = [f"已生成说明文字：写入 {len(changed)} 处" + (
         "（" + "、".join(fmt.texts[k].label for k in changed[:6]) + ("等" if len(changed) > 6 else "") + "）。"
@@ -285,16 +320,27 @@ def narrative(book: Any, outcome: Outcome, **_: Any) -> None:
         lines += [f"· {n.label}" for n in notices[:MAX_LISTED]]
     lines.append("\n文字中的【待填写：…】表示相应数字尚未填写。请通读后再导出。")
     outcome.message = "\n".join(lines)
+    return writes
 
 
 # ---------------------------------------------------------------------------- 导出
 def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, force: bool = False,
            **_: Any) -> None:
+    plan_export(read_book(book), outcome, folder=folder, force=force, pick=lambda: _pick_folder(book))
+
+
+def plan_export(snap: Snapshot, outcome: Outcome, *, folder: str | Path | None = None, force: bool = False,
+                pick: Callable[[], Path | None] | None = None, **_: Any) -> list[Write]:
+    """Export writes files, never cells. ``pick`` asks the user for another folder (the
+    desktop's dialog); without it only the workbook's own folder (or ``folder``) is used."""
     from xxgk.export import export as run_export
     from xxgk.rules import check, has_errors
 
+    def ask() -> Path | None:
+        return pick() if pick else None
+
     formats = EXPORT_FORMATS[outcome.tag]
-    loaded = load(book)
+    loaded = load_snapshot(snap)
     findings = check(loaded.report)
     if has_errors(findings) and not force:
         errors = [f for f in findings if f.is_error]
@@ -303,7 +349,7 @@ def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, for
         )
     outdir = Path(folder) if folder else loaded.snap.folder
     if outdir is None:
-        outdir = _pick_folder(book)
+        outdir = ask()
     if outdir is None:
         raise InputError("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。请先把工作簿“另存为”到本机文件夹，再点“导出”。")
     if not outdir.is_dir():
@@ -313,7 +359,7 @@ def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, for
     except InputError as exc:
         # The workbook's folder cannot be written (read-only share, CD, protected folder):
         # offer another one on the desktop; elsewhere say how to get one.
-        other = None if folder else _pick_folder(book)
+        other = None if folder else ask()
         if other is None:
             raise InputError(f"{exc}\n可以把工作簿“另存为”到可写的文件夹（如“文档”）后再点“导出”。") from None
         outdir = other
@@ -321,6 +367,7 @@ def export(book: Any, outcome: Outcome, *, folder: str | Path | None = None, for
     outcome.files = [Path(p) for p in (files or [])]
     names = "\n".join(f"· {p.name}" for p in outcome.files)
     outcome.message = f"已导出到文件夹：{outdir}\n{names}"
+    return []
 
 
 # ---------------------------------------------------------------------------- 导入上年数据
@@ -434,11 +481,11 @@ def show_help(book: Any, outcome: Outcome, **_: Any) -> None:
 
     outcome.message = (
         f"信息公开年报助手 {__version__}\n\n"
-        "校验：全部问题写入“校验结果”工作表，有问题的单元格标红；\n"
+        "校验：全部问题写入“校验结果”工作表，有问题的单元格标为橙色；\n"
         "生成说明：按表格数字生成说明文字，已修改的文字不会被覆盖；\n"
         "导出：Word、网页、JSON 保存到工作簿所在文件夹（有错误时不导出）；\n"
         "导入上年数据：选择上一年度的工作簿或 JSON，填入上年结转；\n"
-        "清除标记：只去掉标红。\n\n"
+        "清除标记：只去掉橙色标记。\n\n"
         f"日志文件夹：{log_dir()}"
     )
 
@@ -459,3 +506,14 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "help": show_help,
 }
 TAGS = frozenset(HANDLERS)
+
+# The pure half of each button (snapshot → Outcome with planned writes): what `xxgk serve` runs
+# for the WPS add-in. 导入上年数据 is not here: it reads a file the user picks, and the service
+# reads no path it is sent.
+PLANS: dict[str, Callable[..., list[Write]]] = {
+    "validate": plan_validate,
+    "narrative": plan_narrative,
+    **dict.fromkeys(EXPORT_FORMATS, plan_export),
+    "clear_flags": plan_clear_flags,
+    "help": lambda snap, outcome, **_: show_help(None, outcome) or [],
+}

@@ -106,6 +106,7 @@ def install(env: dict[str, str] | None = None, executable: str | None = None,
     write_atomic(where.conf, conf, overwrite=True)
     done.append(f"已写入配置：{where.conf}（Python：{python}）")
     done += dll_check(python)
+    done += path_notice(python)
     done.append("请关闭并重新打开 Excel，功能区会出现“信息公开年报”选项卡。")
     return done
 
@@ -123,6 +124,17 @@ def dll_check(python: Path) -> list[str]:
     return [f"注意：在 {python.parent} 及其上一级文件夹中没有找到 {names[0]}（或 32 位版本）。按钮可以使用，"
             f"但工作表函数 XXGK_STATUS 等会报错。请运行 pip install --force-reinstall xlwings=={xlwings.__version__} "
             "后再运行 xxgk addin install；杀毒软件可能删除了该文件。"]
+
+
+def path_notice(python: Path) -> list[str]:
+    """A notice when Python sits in a folder with non-ASCII characters (python.org's default is
+    under the user's folder, often a Chinese name): it works while the ANSI code page holds the
+    name, but xlwings' COM server and command lines are fragile there (xlwings#1934)."""
+    if str(python).isascii():
+        return []
+    return [f"注意：Python 位于含中文等非英文字符的文件夹 {python.parent}。工作表函数和按钮在这种路径下容易出错，"
+            "建议用 python.org 安装程序的“Customize installation”把 Python 重新安装到 C:\\Python311，"
+            "再在新的 Python 中安装 xxgk 并运行 xxgk addin install。"]
 
 
 def uninstall(env: dict[str, str] | None = None) -> list[str]:

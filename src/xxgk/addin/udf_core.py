@@ -44,6 +44,6 @@ def paragraph(book: Any, key: Any) -> str:
 
 
 def _internal(what: str) -> str:
-    from xxgk.logs import log_exception
+    from xxgk.logs import log_exception, log_note
 
-    return f"内部错误，详见日志：{log_exception(what)}"
+    return f"内部错误。{log_note(log_exception(what))}"

@@ -8,12 +8,14 @@ half-written.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from xxgk.errors import InputError
-from xxgk.fileio import free_name, write_atomic
+from xxgk.fileio import WriteFailed, free_name, write_atomic
 from xxgk.report import Report
 from xxgk.rules import Finding, check, has_errors
 
@@ -71,12 +73,27 @@ def parse_formats(spec: str | Iterable[str]) -> list[str]:
     return out
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
+# A file name holds at most 255 bytes (UTF-8, Linux) or 255 UTF-16 units (Windows): the agency
+# part is kept well under, leaving room for the year, the title, " (2)" and the suffix.
+MAX_AGENCY_BYTES = 120
 
 
 def default_stem(report: Report) -> str:
-    """``保定市科学技术局2024年政府信息公开工作年度报告``: a file name that is safe on Windows."""
-    agency = _UNSAFE.sub("", report.agency).strip().strip(".") or "未填写机关名称"
+    """``保定市科学技术局2024年政府信息公开工作年度报告``: a file name that is safe on Windows.
+
+    Format characters (bidi overrides such as U+202E that make ``…exe.docx`` look like
+    ``…xcod.exe``, zero-width spaces) are dropped; a very long agency name is cut and given a
+    short checksum of the whole name, so two long names that start alike stay apart."""
+    agency = "".join(ch for ch in _UNSAFE.sub("", report.agency)
+                     if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn", "Zl", "Zp"))
+    agency = agency.strip().strip(".").strip() or "未填写机关名称"
+    if len(agency.encode("utf-8")) > MAX_AGENCY_BYTES:
+        digest = hashlib.sha256(report.agency.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        cut = agency
+        while len(cut.encode("utf-8")) > MAX_AGENCY_BYTES - 12:
+            cut = cut[:-1]
+        agency = f"{cut}…{digest}"
     return f"{agency}{report.year}年政府信息公开工作年度报告"
 
 
@@ -127,12 +144,14 @@ def export(
     payloads = {fmt: render[fmt](report) for fmt in wanted}
     base = stem or default_stem(report)
     written: list[Path] = []
-    for fmt in wanted:
+    for n, fmt in enumerate(wanted):
         target = free_name(folder / f"{base}.{fmt}")
         for _ in range(5):  # another process may take the free name between looking and linking
             try:
                 written.append(write_atomic(target, payloads[fmt], overwrite=False))
                 break
+            except WriteFailed as exc:  # a full disk and the like: say what is there and what not
+                raise ExportIncomplete(exc, written, [f"{base}.{f}" for f in wanted[n:]]) from exc
             except InputError:
                 if not target.exists():
                     raise
@@ -140,3 +159,16 @@ def export(
         else:  # pragma: no cover - five collisions in a row
             raise InputError(f"无法在 {folder} 中找到可用的文件名（{base}.{fmt}），未写入。")
     return ExportResult(written, found, forced=force and has_errors(found))
+
+
+class ExportIncomplete(InputError):
+    """Some files were written, then writing failed (a full disk …). ``written`` are complete
+    and usable; ``missing`` were not written at all (no partial or temporary file is left)."""
+
+    def __init__(self, cause: InputError, written: Sequence[Path], missing: Sequence[str]) -> None:
+        done = "；".join(str(p) for p in written) or "无"
+        super().__init__(
+            f"导出未完成：{cause.message}\n已写出（完整可用）：{done}\n未写出：{'；'.join(missing)}\n"
+            "请腾出磁盘空间或换一个位置（-o 文件夹）后重新导出；已写出的文件不会被覆盖，重新导出时另起新名。")
+        self.written = list(written)
+        self.missing = list(missing)

@@ -404,8 +404,10 @@ def build(report: Report) -> DocumentObject:
                 _body(doc, text)
 
     props = doc.core_properties
-    props.title = f"{report.agency}{report.year}年政府信息公开工作年度报告"
-    props.author = report.agency or "xxgk"
+    # Core properties hold at most 255 characters; the document itself keeps the full name.
+    suffix = f"{report.year}年政府信息公开工作年度报告"
+    props.title = report.agency[:255 - len(suffix)] + suffix
+    props.author = (report.agency or "xxgk")[:255]
     props.last_modified_by = "xxgk"
     props.subject = "政府信息公开工作年度报告"
     props.keywords = "政府信息公开;年度报告"

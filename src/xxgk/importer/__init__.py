@@ -17,7 +17,7 @@ from typing import Any
 
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
-from xxgk.importer.sections import read_sections
+from xxgk.importer.sections import headings_run_in, read_sections
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
@@ -153,6 +153,15 @@ class ImportResult:
 
 
 def import_report(path: str | Path) -> ImportResult:
+    """See :func:`_import_report`; a file the system will not let us read is refused by name."""
+    try:
+        return _import_report(path)
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
+                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+
+
+def _import_report(path: str | Path) -> ImportResult:
     """Read the published report in ``path`` (.html/.htm, .docx, .txt, .pdf).
 
     Input that is not a report (or not readable) raises :class:`InputError` with a Chinese
@@ -163,6 +172,9 @@ def import_report(path: str | Path) -> ImportResult:
         raise InputError(f"找不到文件：{path}。请检查路径和文件名。")
     if path.is_dir():
         raise InputError(f"{path} 是文件夹，不是文件。请指定已发布的年报文件。")
+    from xxgk.fileio import note_input
+
+    note_input(path)
     suffix = path.suffix.lower()
     if suffix in OLD_OFFICE:
         raise InputError(f"{name}（{suffix}）是旧版 Office/WPS 格式，不能直接读取。请在 Word/WPS 中另存为 .docx，"
@@ -233,6 +245,18 @@ def import_document(doc: Document, name: str) -> ImportResult:
     # Without a table, a document is taken for a report only if it has its title and the
     # parts' headings: "一、总体情况" alone starts many a work summary.
     looks_like = bool(tables.found) or len(sec.headings) >= 4 or (len(sec.headings) >= 2 and sec.year is not None)
+    run_in = [] if looks_like else headings_run_in(doc, [h.label for h in fmt.headings])
+    if len(run_in) >= 3 and not tables.found:
+        # The parts' official headings are all there, run into the text, with no table between
+        # them: a report whose tables were images on its page, or were lost when it was kept.
+        raise InputError(
+            f"{name} 是政府信息公开工作年度报告（有“{'”“'.join(run_in[:3])}”等部分的标题），但文件中没有"
+            "年报的统计表格：表二、表三、表四的数字都不在文字里（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
+            "请改用带表格的网页原文件（.html）、Word 文档（.docx）或 PDF 再导入，"
+            "或在年报工作簿中填写表格后再检查。"
+        )
+    if not looks_like and year is not None and "政府信息公开" in "".join(it.text for it in doc.items[:80]):
+        _refuse_if_too_early(name, year)  # a report of the years before the table formats
     if not looks_like:
         raise InputError(
             f"{name} 看起来不是政府信息公开工作年度报告：没有找到“一、总体情况”等六个部分的标题，"
@@ -244,9 +268,7 @@ def import_document(doc: Document, name: str) -> ImportResult:
                          "请确认文件是完整的年报。")
     if not 1990 <= year <= 2100:
         raise InputError(f"{name}：标题中的年度 {year} 不合理，请确认文件是否正确。")
-    first = min(load_format(v).first_year for v in available_versions())
-    if year < first:
-        raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
+    _refuse_if_too_early(name, year)
     from xxgk.importer.sections import signed_agency
 
     report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
@@ -286,6 +308,12 @@ def _mixed_versions(doc: Document, regions: Regions, year: int | None, version: 
     return version, reason, {t: v for t, v in own.items() if v != version}
 
 
+def _refuse_if_too_early(name: str, year: int) -> None:
+    first = min(load_format(v).first_year for v in available_versions())
+    if year < first:
+        raise InputError(f"{name} 是 {year} 年度的年报。{first} 年以前的年报使用更早的格式（表格不同），本工具不能读取。")
+
+
 def _longest_run(lines: list[str]) -> str:
     """The line whose run of figures is longest: the clearest example to show."""
     return max(lines, key=lambda t: len(re.search(r"\d*$", t).group()))
@@ -294,6 +322,8 @@ def _longest_run(lines: list[str]) -> str:
 def _period_year(doc: Document) -> int | None:
     for it in doc.items[:80]:
         m = re.search(r"统计(?:期限|期间|时限|时间)[^。]{0,12}?((?:19|20)\d{2})\s*年", it.text)
+        # "涵盖我厅2018年1月1日至2018年12月31日期间…": the period itself, without its name.
+        m = m or re.search(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*\1\s*年\s*12\s*月\s*31\s*日", it.text)
         if m:
             return int(m.group(1))
     return None

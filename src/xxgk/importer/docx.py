@@ -22,9 +22,13 @@ def read_docx(raw: bytes, name: str) -> Document:
         d = docx.Document(BytesIO(raw))
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise InputError(f"{name} 无法按 Word 文档打开（{type(exc).__name__}）。请在 Word/WPS 中打开并另存为 .docx 后再试。") from None
+    root = d.element
+    if root.tag != qn("w:document") or root.find(qn("w:body")) is None:
+        raise InputError(f"{name} 不是完整的 Word 文档：正文部分（word/document.xml 中的 <w:body>）缺失或不是 Word 正文。"
+                         "请在 Word/WPS 中打开并另存为 .docx 后再导入。")
     doc = Document("docx")
     table_no = 0
-    for block in _blocks(d.element.body, qn):
+    for block in _blocks(root.find(qn("w:body")), qn):
         if block.tag == qn("w:p"):
             for line in _para_text(block, qn).split("\n"):
                 doc.para(line)

@@ -12,6 +12,10 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
           "table", "tr", "td", "th", "tbody", "thead", "tfoot", "blockquote", "center", "pre", "body",
           "html", "main", "header", "footer", "form", "dl", "dt", "dd", "figure", "caption", "hr"}
 _SKIP = {"script", "style", "noscript", "head", "template", "iframe", "object", "svg", "nav", "footer", "aside"}
+_TABLE_PARTS = {"table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col"}
+# Elements nested deeper than this, after unwrapping pure wrappers, are no report page (real
+# pages nest a few dozen levels); the reader walks the tree recursively.
+MAX_DEPTH = 400
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
@@ -41,10 +45,17 @@ def read_html(raw: bytes, name: str) -> Document:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         raise InputError(f"{name} 是空的，没有内容。")
+    # Portal templates nest deep; libxml2 silently cuts a page at 256 levels unless told.
+    parser = lhtml.HTMLParser(huge_tree=True)
     try:
-        root = lhtml.document_fromstring(text)
+        root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name} 无法按网页解析（{exc}）。请确认文件是完整的年报网页。") from None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise _too_deep(name)
+    _unwrap(root)
+    if _depth(root) > MAX_DEPTH:
+        raise _too_deep(name)
     doc = Document("html")
     title = root.find(".//title")
     if title is not None:
@@ -153,3 +164,41 @@ def _span(value: str | None) -> int:
         return max(1, min(int(str(value).strip()), 200))
     except (TypeError, ValueError):
         return 1
+
+
+def _too_deep(name: str) -> InputError:
+    return InputError(f"{name} 的网页元素嵌套过深（超过 {MAX_DEPTH} 层，正常网页只有几十层），无法完整读取，未导入。"
+                      "请在浏览器中打开该网页，另存为“网页，仅 HTML”后再试，或改用 Word/PDF 版本。")
+
+
+def _unwrap(root) -> None:
+    """Replace each pure wrapper (an element holding nothing but one block element, or an inline
+    element holding one inline element) by what it wraps: a page nested hundreds of <div>s or
+    <font>s deep reads like one nested a few levels deep."""
+    for el in list(root.iter()):
+        parent = el.getparent()
+        if parent is None or not isinstance(el.tag, str) or el.tag in _TABLE_PARTS or el.tag in _SKIP \
+                or el.tag in ("body", "html"):
+            continue
+        if parent.tag in _TABLE_PARTS and parent.tag not in ("td", "th"):
+            continue
+        if len(el) != 1 or (el.text or "").strip():
+            continue
+        child = el[0]
+        if not isinstance(child.tag, str) or child.tag in _SKIP or child.tag in _TABLE_PARTS - {"table"}:
+            continue
+        if child.tag not in _BLOCK and el.tag in _BLOCK:  # a block around inline text is a paragraph
+            continue
+        if (child.tail or "").strip():
+            continue
+        child.tail = el.tail
+        parent.replace(el, child)
+
+
+def _depth(root) -> int:
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in el)
+    return deepest

@@ -47,6 +47,13 @@ def heading_key(text: str) -> str | None:
     return key if any(w in t for w in _HEADING_WORDS[key]) else None
 
 
+def headings_run_in(doc: Document, official: list[str]) -> list[str]:
+    """The official headings found anywhere in the text, even run into the
+    prose around them (a page kept as one line: ``…情况二、主动公开政府信息情况三、收到和…``)."""
+    text = canon(" ".join(it.text for it in doc.items))
+    return [h for h in official if canon(h) in text]
+
+
 @dataclass
 class Sections:
     year: int | None = None

@@ -26,6 +26,7 @@ from xxgk.importer.labels import (
     tidy,
     variant_kinds,
 )
+from xxgk.importer.positions import label_pieces, place_by_position
 from xxgk.report import CellNote
 from xxgk.spec import Axis, Format, Table, available_versions, load_format
 from xxgk.values import LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD, Value, normalise
@@ -284,17 +285,43 @@ def _row_label_cores() -> tuple[str, ...]:
     return tuple(sorted((c for c in cores if c), key=len, reverse=True))
 
 
+# After a figure in prose comes its unit or a date's 年/月/日; after a run-together row's
+# figures comes the next label (or the end).
+_RUN_IN_FIGURES = r"(\d[\d+\-]*)(?![\d.．]?\d|[件个条篇项宗次人家份余多元万%％年月日号届批天期类])"
+
+
 def run_together(doc: Document) -> list[str]:
-    """Lines that are a table row whose figures lost their separators: an official row label
-    followed straight by three or more digits (``一、本年新收政府信息公开申请数量160000016``)."""
+    """Table rows whose figures lost their separators: an official row label followed straight
+    by three or more digits (``一、本年新收政府信息公开申请数量160000016``), on a line of its own or,
+    in a page kept as one line of text, followed straight by the next label
+    (``行政规范性文件1153第二十条…``, ``行政许可97+82179其他…``)."""
     found = []
     for it in doc.items:
         text = canon(it.text)
         if len(text) > 80 or "。" in text:
+            found += _run_in_rows(it.text)
             continue
         if any(re.search(re.escape(c) + r"\d{3,}$", text) for c in _row_label_cores()):
             found.append(tidy(it.text))
     return found
+
+
+def _run_in_rows(text: str) -> list[str]:
+    """Run-together rows inside a long line. Separators are kept here (canon would drop them):
+    ``行政规范性文件　　13　　8　　49`` is a row whose cells are still apart. Labels of four
+    characters or more only: ``其他``/``总计`` start too many words of prose."""
+    text = unicodedata.normalize("NFKC", text)
+    found = []
+    for c in _row_label_cores():
+        if len(c) < 4:
+            continue
+        for m in re.finditer(re.escape(c) + _RUN_IN_FIGURES, text):
+            row = m.group()
+            if text[m.end():m.end() + 1] == ".":  # "…信息00000003.危及…": the 3 numbers the next row
+                row = row[:-1]
+            if sum(ch.isdigit() for ch in row[len(c):]) >= 3:
+                found.append((m.start(), row))
+    return list(dict.fromkeys(row for _, row in sorted(found)))
 
 
 # ------------------------------------------------------------------ 表三
@@ -550,6 +577,12 @@ def read_t4(fmt: Format, doc: Document, regions: Regions, out: TableRead) -> Non
         # A figure row may have blank cells (a portal leaves 0 out); a row of value cells only,
         # exactly as many as 表四 has columns, is the figure row all the same.
         blanks_allowed = not r.labels and r.numbers and len(r.values) == n
+        if vals is None and doc.kind == "layout" and not r.labels and r.numbers and r.index not in regions.suspect:
+            # A PDF row with blank cells: placed by where its figures stand, if that is exact.
+            header = [doc.items[h.index] for h in regions.rows[header_at:k]]
+            pieces = label_pieces([c.labels[-1] for c in table.columns])
+            vals = place_by_position(header, doc.items[r.index], n, pieces)
+            blanks_allowed = vals is not None
         if (r.numbers >= n // 2 or blanks_allowed) and vals is not None:
             out.found.append("t4")
             order = _t4_group_order(table, regions.rows[header_at:k])

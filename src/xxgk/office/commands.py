@@ -61,8 +61,8 @@ def audit(args: argparse.Namespace) -> int:
             print(f"已写出整改通知 {len(paths)} 份：{Path(args.letters).resolve()}")
     finally:
         store.close()
-    if result.refused:
-        return 2
+    if result.refused:  # as a batch of `xxgk audit`: 3 if a file hit an internal error, else 2
+        return 3 if result.failed else 2
     return 1 if tables.has_open_errors() else 0
 
 

@@ -74,7 +74,10 @@ def read_one(path: str, digest: str = "") -> dict[str, Any]:
         findings = check(report, disabled=OFFICE_DISABLED)
     except InputError as exc:
         return {**out, "status": "refused", "error": str(exc)}
-    except Exception as exc:  # one bad file never stops a batch
-        return {**out, "status": "refused", "error": f"读取时出现内部错误（{type(exc).__name__}），已跳过此文件。"}
+    except Exception as exc:  # one bad file never stops a batch; the trace goes to the log
+        from xxgk.batch import FileFailure
+
+        failed = FileFailure.of(path, exc)
+        return {**out, "status": failed.status, "error": failed.reason}
     return {**out, "status": "checked", "report": report.to_dict(),
             "findings": [finding_row(f) for f in findings]}

@@ -29,6 +29,7 @@ class RunResult:
     unchanged: int = 0
     removed: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
+    failed: int = 0  # of those refused, files that hit an internal error (trace in the log)
     rechecked: int = 0  # reports re-checked against last year's
     years_searched: list[int] = field(default_factory=list)
     reopened: list[dict[str, Any]] = field(default_factory=list)
@@ -197,8 +198,9 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
         result.years_searched = _search_copies(store)
         result.reopened = reviews.reconcile(store)
         # Refused files named in the outcome even when they were refused on an earlier run.
-        result.refused = [(r["path"], r["error"]) for r in store.query(
-            "SELECT path, error FROM files WHERE status != 'checked' ORDER BY path") if r["path"] in present]
+        bad = store.query("SELECT path, status, error FROM files WHERE status != 'checked' ORDER BY path")
+        result.refused = [(r["path"], r["error"]) for r in bad if r["path"] in present]
+        result.failed = sum(1 for r in bad if r["path"] in present and r["status"] == "failed")
         return result
     finally:
         store.close()

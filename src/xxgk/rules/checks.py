@@ -723,9 +723,29 @@ def heading_wording(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 # ------------------------------------------------------------------ across years
+def _same_agency(a: str, b: str) -> bool:
+    return not a.strip() or not b.strip() or re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
+
+
+def _comparable_previous(ctx: Context) -> Report | None:
+    """Last year's report of the same agency, or ``None``: a report of another year or agency
+    (a wrong --previous) gets a 提示 (XY-YEAR, XY-AGENCY), not errors from comparing with it."""
+    prev = ctx.previous
+    if prev is None or prev.year != ctx.report.year - 1 or not _same_agency(prev.agency, ctx.report.agency):
+        return None
+    return prev
+
+
+@check("previous_agency")
+def previous_agency(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is not None and not _same_agency(prev.agency, ctx.report.agency):
+        yield ctx.finding(rule, left=prev.agency.strip(), right=ctx.report.agency.strip())
+
+
 @check("carried_over")
 def carried_over(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for col in ctx.fmt.tables["t3"].columns:
@@ -739,7 +759,7 @@ def carried_over(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @check("in_force")
 def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for row in ("rules", "normative"):
@@ -759,7 +779,7 @@ def in_force(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @check("same_text")
 def same_text(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = ctx.previous
+    prev = _comparable_previous(ctx)
     if prev is None:
         return
     for key, label, text in ctx.texts():

@@ -15,9 +15,12 @@ Two layers, so the add-in can reuse the second without openpyxl:
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +30,16 @@ from xxgk import layout
 from xxgk.errors import InputError
 from xxgk.report import CellNote, Report
 from xxgk.spec import COUNT, TEXT, Format, available_versions, load_format
-from xxgk.values import FORMULA_REPLACED, UNREAD, Value, format_value, normalise
+from xxgk.values import (
+    FORMULA_REPLACED,
+    TEXT_FORMULA,
+    TEXT_FORMULA_UNREAD,
+    TEXT_NOT_TEXT,
+    UNREAD,
+    Value,
+    format_value,
+    normalise,
+)
 from xxgk.workbook.names import key_for, name_for
 
 WORKBOOK_KIND = "xxgk-workbook"
@@ -126,6 +138,15 @@ def _refuse_file(path: Path) -> None:
         what = "Word 文档（.docx）" if "word/document.xml" in names else "压缩包（zip）"
         raise InputError(
             f"文件 {path.name} 是{what}，不是 Excel 工作簿。请选择用 `xxgk new` 生成并填写的 .xlsx 工作簿。")
+    try:
+        with zipfile.ZipFile(path) as z:
+            dtd = _xml_with_dtd(z)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
+        dtd = None  # a damaged package is refused by the reader, with its own message
+    if dtd:
+        raise InputError(
+            f"文件 {path.name} 的 {dtd} 含有 DTD 或实体声明（<!DOCTYPE>/<!ENTITY>）。Excel 和 WPS 从不写出这种内容，"
+            "文件可能被改动过，未读取。请在 Excel 或 WPS 中打开后另存为 .xlsx 再试。")
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -162,15 +183,19 @@ def load_data(path: str | Path) -> WorkbookData:
             ws.reset_dimensions()
             values: list[list[Any]] = []
             formulas: dict[tuple[int, int], str] = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                line = list(row)
-                for c, v in enumerate(line, start=1):
-                    if isinstance(v, str) and v.startswith("="):
-                        formulas[(r, c)] = v
-                        line[c - 1] = None
-                    elif v is not None and not isinstance(v, (str, int, float, Decimal, bool)):
-                        line[c - 1] = str(v)  # dates and the like: keep as text, the reader refuses them
-                values.append(line)
+            with _damaged(path, ws.title):
+                for r, row in enumerate(ws.iter_rows(), start=1):
+                    line = [getattr(cell, "value", None) for cell in row]
+                    for c, (cell, v) in enumerate(zip(row, line, strict=True), start=1):
+                        # Only a real formula cell: text that merely starts with "=" is text.
+                        if getattr(cell, "data_type", None) == "f":
+                            formulas[(r, c)] = v if str(v).startswith("=") else f"={v}"
+                            line[c - 1] = None
+                        elif isinstance(v, float) and not math.isfinite(v):
+                            raise _bad_number(path, ws.title, r, c, v)
+                        elif v is not None and not isinstance(v, (str, int, float, Decimal, bool)):
+                            line[c - 1] = str(v)  # dates and the like: keep as text, the reader refuses them
+                    values.append(line)
             sheets[ws.title] = SheetData(values, formulas)
     finally:
         wb.close()
@@ -187,10 +212,50 @@ def _cached(path: Path) -> dict[str, SheetData]:
         out = {}
         for ws in wb.worksheets:
             ws.reset_dimensions()
-            out[ws.title] = SheetData([list(r) for r in ws.iter_rows(values_only=True)])
+            with _damaged(path, ws.title):
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            for r, line in enumerate(rows, start=1):
+                for c, v in enumerate(line, start=1):
+                    if isinstance(v, float) and not math.isfinite(v):
+                        raise _bad_number(path, ws.title, r, c, v)
+            out[ws.title] = SheetData(rows)
         return out
     finally:
         wb.close()
+
+
+@contextmanager
+def _damaged(path: Path, sheet: str) -> Iterator[None]:
+    """A sheet whose XML cannot be parsed (an undefined entity, a value that is not a number …)
+    is refused by name, not reported as an internal error."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds for a damaged sheet
+        raise InputError(
+            f"文件 {path.name} 的工作表“{sheet}”内容已损坏，无法读取（{type(exc).__name__}）。"
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试，或用 `xxgk new` 重新生成后把数据复制过去。") from None
+
+
+def _bad_number(path: Path, sheet: str, row: int, column: int, value: float) -> InputError:
+    from openpyxl.utils import get_column_letter
+
+    return InputError(
+        f"文件 {path.name} 的工作表“{sheet}”{get_column_letter(column)}{row} 中保存的数值（{value}）超出了 Excel "
+        "能表示的范围，文件可能已损坏或被改动，未读取。请在 Excel 或 WPS 中核对该单元格并另存后再试。")
+
+
+def _xml_with_dtd(z: zipfile.ZipFile) -> str | None:
+    """The first XML part that declares a DTD. Excel never writes one; a DTD can only define
+    entities, which have no place in a workbook."""
+    for info in z.infolist():
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            with z.open(info) as fh:
+                head = fh.read(4096)  # a DOCTYPE can only come before the root element
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                return info.filename
+    return None
 
 
 # ---------------------------------------------------------------------- data → Report
@@ -309,10 +374,10 @@ class _Reader:
         facts: dict[str, Any] = {}
         for key, fact in fmt.facts.items():
             if fact.type == TEXT:
-                facts[key] = self.text(self.ref(key)) or None
+                facts[key] = self.text(self.ref(key), key, notes) or None
             else:
                 facts[key] = self.number(key, fact.type, notes)
-        texts = {key: self.text(self.ref(key)) for key in fmt.texts}
+        texts = {key: self.text(self.ref(key), key, notes) for key in fmt.texts}
         drafts = {}
         for key in fmt.texts:
             if ("draft", key) in self.refs:
@@ -364,12 +429,31 @@ class _Reader:
             notes.append(CellNote(key, n.problem, _raw_text(raw), n.fix, address))
         return n.value
 
-    def text(self, r: Ref) -> str:
+    def text(self, r: Ref, key: str | None = None, notes: list[CellNote] | None = None) -> str:
+        """A text cell as text. With ``notes``, a formula (read as its computed value, or kept
+        as written when none was saved) or a value of another type is noted, never silently
+        dropped: a text read as empty would be replaced by a generated draft."""
         raw = self.raw(r)
+        formula = self.formula(r)
+        note = None
+        if formula is not None:
+            if raw is None:
+                raw = self.cached(r)
+            if raw is None:
+                raw = formula
+                note = (TEXT_FORMULA_UNREAD, "请在 Excel 或 WPS 中打开并保存，或删去公式直接填写文字。")
+            else:
+                note = (TEXT_FORMULA, "说明文字请直接填写，不要使用公式。")
+        elif raw is not None and not isinstance(raw, str):
+            kind = "逻辑值" if isinstance(raw, bool) else "数字" if isinstance(raw, (int, float, Decimal)) else "日期或其他值"
+            note = (TEXT_NOT_TEXT, "如确为文字，请在单元格中填写文字。")
         if raw is None:
             return ""
         if isinstance(raw, float) and raw == int(raw):
             raw = int(raw)
+        if note and notes is not None and key is not None:
+            shown = formula if formula is not None else f"{kind}“{raw}”"
+            notes.append(CellNote(key, note[0], shown, note[1], str(r)))
         return str(raw)
 
     def previous(self) -> Report | None:
