@@ -96,6 +96,8 @@ def make_region(n: int = 52, years: tuple[int, ...] = (2023, 2024), seed: int = 
             out[(name, y)] = r
             prev = r
     last = years[-1]
+    if n < 10:
+        return out
     a5, a6 = out[(names[5], last)], out[(names[6], last)]
     a6.texts["s5.text"] = a5.texts["s5.text"].replace(names[5], names[6])
     a8, a9 = out[(names[8], last)], out[(names[9], last)]

@@ -144,3 +144,26 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
     bad.write_text("这不是数据库", encoding="utf-8")
     with pytest.raises(InputError, match="无法使用"):
         Store(bad)
+
+
+def test_a_bad_file_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
+    region = make_region(3, years=(2024,))
+    write_region(tmp_path / "in", region)
+    bad = tmp_path / "in" / "2024" / "坏文件.json"
+    bad.write_text("{不是 JSON", encoding="utf-8")
+    db = tmp_path / "审核.sqlite"
+    assert main(["audit", str(tmp_path / "in"), "--db", str(db), "--to", str(tmp_path / "汇总.xlsx")]) == 2
+    out, err = capsys.readouterr()
+    assert "坏文件.json：无法读取" in err and "不是有效的 JSON" in err
+    assert "审核库中共 3 份年报" in out
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "汇总.xlsx")["无法读取"].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0].endswith("坏文件.json") and "不是有效的 JSON" in rows[1][1]
+    # Unchanged, it is not read again but still named; mended, it is read.
+    assert main(["audit", str(tmp_path / "in"), "--db", str(db)]) == 2
+    assert "未变化（未重读）4 份" in capsys.readouterr().out
+    bad.unlink()
+    dump_json(region[next(iter(region))], bad)
+    assert main(["audit", str(tmp_path / "in"), "--db", str(db)]) == 0
+    assert "新读取或有变化 1 份" in capsys.readouterr().out
