@@ -3,17 +3,33 @@ agency's report of the same year. Both reports get a 提示 naming the other."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from xxgk.office.definitions import office_finding
 from xxgk.office.reading import fingerprint
 from xxgk.office.similar import longest_passage, normalise, similar_pairs
 from xxgk.report import Report
+from xxgk.spec import Format, load_format
 
 RULE = "OFFICE-COPIED"
 
 
-def copied_findings(members: list[tuple[str, Report]]) -> dict[str, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Texts:
+    """A report's name and texts only: all the search needs, small enough to hold a whole
+    year of a country's reports."""
+
+    agency: str
+    format: str
+    texts: dict[str, str]
+
+    @property
+    def spec(self) -> Format:
+        return load_format(self.format)
+
+
+def copied_findings(members: list[tuple[str, Report | Texts]]) -> dict[str, list[dict[str, Any]]]:
     """{path: finding rows} over the reports of one year."""
     rule = office_finding(RULE)
     out: dict[str, list[dict[str, Any]]] = {}

@@ -16,6 +16,7 @@ from typing import Any
 
 from xxgk.office import reviews
 from xxgk.office.agencies import agency_key
+from xxgk.office.copied import Texts, copied_findings
 from xxgk.office.reading import OFFICE_DISABLED, expand, file_hash, finding_row, read_one
 from xxgk.office.store import Store, dumps, now
 from xxgk.report import Report
@@ -97,6 +98,11 @@ def _single_year_rules() -> list[str]:
     return [*OFFICE_DISABLED, *(r for r in rule_ids() if not r.startswith(CROSS_YEAR) and r not in OFFICE_DISABLED)]
 
 
+def _texts_only(row: Any) -> Texts:
+    data = json.loads(row["report"])
+    return Texts(data["agency"], data["format"], dict(data.get("texts", {})))
+
+
 def load_report(row: Any) -> Report:
     return Report.from_dict(json.loads(row["report"]), validate=False)
 
@@ -137,7 +143,6 @@ def _recheck_years(store: Store) -> tuple[int, set[str]]:
 def _search_copies(store: Store) -> list[int]:
     """For each year whose set of reports changed since the last search: find sections copied
     across agencies, and replace that year's office findings."""
-    from xxgk.office.copied import copied_findings
 
     rows = store.reports()
     years: dict[int, list[Any]] = {}
@@ -149,7 +154,7 @@ def _search_copies(store: Store) -> list[int]:
         signature = hashlib.sha256("".join(sorted(m["hash"] for m in members)).encode()).hexdigest()
         if done.get(f"copied:{year}") == signature:
             continue
-        found = copied_findings([(m["path"], load_report(m)) for m in members])
+        found = copied_findings([(m["path"], _texts_only(m)) for m in members])
         paths = [m["path"] for m in members]
         with store.write() as db:
             db.execute(f"DELETE FROM findings WHERE origin = 'office' AND path IN ({','.join('?' * len(paths))})", paths)

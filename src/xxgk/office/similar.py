@@ -54,21 +54,23 @@ def jaccard(a: set[int], b: set[int]) -> float:
 
 
 def similar_pairs(docs: dict[Hashable, str], threshold: float, k: int = 5) -> list[tuple[Hashable, Hashable, float]]:
-    """Pairs of documents (ids from ``docs``) whose shingle sets have Jaccard ≥ ``threshold``."""
-    sets = {doc: shingles(text, k) for doc, text in docs.items() if text}
-    buckets: dict[tuple[int, tuple[int, ...]], list[Hashable]] = defaultdict(list)
-    for doc, s in sets.items():
-        sk = sketch(s)
+    """Pairs of documents (ids from ``docs``) whose shingle sets have Jaccard ≥ ``threshold``.
+
+    Only the sketches (``BINS`` numbers a text) are kept for all texts; the shingle sets are
+    rebuilt for the few candidate pairs, so memory stays small for a whole country's year."""
+    ids = [doc for doc, text in docs.items() if text]
+    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    for n, doc in enumerate(ids):
+        sk = sketch(shingles(docs[doc], k))
         for band in range(BINS // ROWS):
             part = sk[band * ROWS:(band + 1) * ROWS]
             if part.count(_EMPTY) < ROWS:
-                buckets[(band, part)].append(doc)
+                buckets[(band, part)].append(n)
     candidates: set[tuple[int, int]] = set()
-    order = {doc: n for n, doc in enumerate(sets)}
     for members in buckets.values():
         if len(members) < 2:
             continue
-        idx = sorted(order[m] for m in members)
+        idx = sorted(members)
         if len(idx) > BUCKET_STAR:
             # Many texts alike (boilerplate everyone copied): link each to the first few
             # members instead of to every other one, so the work stays linear.
@@ -76,13 +78,15 @@ def similar_pairs(docs: dict[Hashable, str], threshold: float, k: int = 5) -> li
             candidates.update((h, i) for i in idx for h in heads if h < i)
         else:
             candidates.update((a, b) for n, a in enumerate(idx) for b in idx[n + 1:])
-    docs_list = list(sets)
     out = []
+    cache: dict[int, set[int]] = {}
     for a, b in sorted(candidates):
-        da, db = docs_list[a], docs_list[b]
-        sim = jaccard(sets[da], sets[db])
+        if a not in cache:
+            cache.clear()  # candidates come sorted by their first member: keep just that one
+            cache[a] = shingles(docs[ids[a]], k)
+        sim = jaccard(cache[a], shingles(docs[ids[b]], k))
         if sim >= threshold:
-            out.append((da, db, sim))
+            out.append((ids[a], ids[b], sim))
     return out
 
 
