@@ -20,11 +20,27 @@ sys.path.insert(0, str(ROOT / "tests"))
 from openpyxl import load_workbook  # noqa: E402
 
 from office_region import agency_names, make_region, write_region  # noqa: E402
-from render import page_png  # noqa: E402
 from support import soffice_convert  # noqa: E402
 from xxgk.cli import main as xxgk  # noqa: E402
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run"]
+
+
+def crop_png(pdf: Path, out: Path, dpi: int, margin: float = 6.0) -> None:
+    """Page 1 of ``pdf`` as a PNG cut to the printed content (found with pdftotext -bbox)."""
+    import re
+
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    words = [tuple(map(float, m)) for m in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', boxes)]
+    x0, y0 = min(w[0] for w in words) - margin, min(w[1] for w in words) - margin
+    x1, y1 = max(w[2] for w in words) + margin, max(w[3] for w in words) + margin
+    k = dpi / 72
+    base = out.with_suffix("")
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-singlefile",
+                    "-x", str(int(x0 * k)), "-y", str(int(y0 * k)), "-W", str(int((x1 - x0) * k)),
+                    "-H", str(int((y1 - y0) * k)), str(pdf), str(base)], check=True)
 
 
 def main() -> None:
@@ -60,7 +76,7 @@ def main() -> None:
         ws.print_options.gridLines = True
         wb.save(tmp / "问题清单.xlsx")
         pdf = soffice_convert(tmp / "问题清单.xlsx", "pdf", tmp / "pdf")
-        page_png(pdf, 1, docs / "office-workbook.png", dpi=90)
+        crop_png(pdf, docs / "office-workbook.png", dpi=170)
     print("已更新 docs/office-dashboard.png、docs/office-workbook.png")
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -104,3 +105,10 @@ def test_letters_one_per_agency_with_open_findings(outputs):
     assert "【错误】" in text and "表三!" in text
     section = doc.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
+
+
+def test_committed_office_figures_exist():
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for name in ("office-dashboard.png", "office-workbook.png"):
+        data = (docs / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
