@@ -167,3 +167,21 @@ def test_a_bad_file_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
     dump_json(region[next(iter(region))], bad)
     assert main(["audit", str(tmp_path / "in"), "--db", str(db)]) == 0
     assert "新读取或有变化 1 份" in capsys.readouterr().out
+
+
+def test_disabled_rules_are_part_of_a_files_version(tmp_path, capsys):
+    write_region(tmp_path / "in", make_region(12))
+    db = str(tmp_path / "审核.sqlite")
+
+    def rules() -> set[str]:
+        return {r for (r,) in sqlite3.connect(db).execute("SELECT DISTINCT rule FROM findings")}
+
+    assert main(["audit", str(tmp_path / "in"), "--db", db]) == 1
+    assert "T3-IDENTITY" in rules()
+    assert main(["audit", str(tmp_path / "in"), "--db", db, "--disable", "T3-IDENTITY,XY-SAME-TEXT"]) == 1
+    assert "新读取或有变化 24 份" in capsys.readouterr().out
+    assert "T3-IDENTITY" not in rules() and "XY-SAME-TEXT" not in rules() and "T3-ROW-TOTAL" in rules()
+    assert main(["audit", str(tmp_path / "in"), "--db", db]) == 1
+    assert "T3-IDENTITY" in rules()
+    assert main(["audit", str(tmp_path / "in"), "--db", db, "--disable", "NO-SUCH-RULE"]) == 2
+    assert "NO-SUCH-RULE" in capsys.readouterr().err

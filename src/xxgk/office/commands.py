@@ -31,7 +31,8 @@ def audit(args: argparse.Namespace) -> int:
         from xxgk.office.agencies import read_roster
 
         roster = read_roster(args.roster)  # read first: a bad roster stops before any work
-    result = run_audit(args.files, db, jobs=jobs,
+    disabled = [d.strip() for item in getattr(args, "disable", []) or [] for d in item.split(",") if d.strip()]
+    result = run_audit(args.files, db, jobs=jobs, disabled=disabled,
                        on_refused=lambda p, e: print(f"{p}：无法读取：{e}", file=sys.stderr))
     print(f"审核库：{db.resolve()}")
     print(f"共 {result.files} 份文件：新读取或有变化 {result.read} 份，未变化（未重读）{result.unchanged} 份"

@@ -62,7 +62,7 @@ def finding_row(f: Finding, origin: str = "rules") -> dict[str, Any]:
             "diff": d["diff"], "fingerprint": fingerprint(d["left"], d["right"], d["diff"])}
 
 
-def read_one(path: str, digest: str = "") -> dict[str, Any]:
+def read_one(path: str, digest: str = "", disabled: tuple[str, ...] = ()) -> dict[str, Any]:
     """Read and check one file. Never raises for a bad file: the outcome says why it was refused."""
     from xxgk.rules import check
     from xxgk.sources import read_report
@@ -71,7 +71,7 @@ def read_one(path: str, digest: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"path": path, "hash": digest or file_hash(p)}
     try:
         report = read_report(p)
-        findings = check(report, disabled=OFFICE_DISABLED)
+        findings = check(report, disabled=[*OFFICE_DISABLED, *disabled])
     except InputError as exc:
         return {**out, "status": "refused", "error": str(exc)}
     except Exception as exc:  # one bad file never stops a batch; the trace goes to the log

@@ -17,7 +17,7 @@ from typing import Any
 from xxgk.office import reviews
 from xxgk.office.agencies import agency_key
 from xxgk.office.copied import Texts, copied_findings
-from xxgk.office.reading import OFFICE_DISABLED, expand, file_hash, finding_row, read_one
+from xxgk.office.reading import expand, file_hash, finding_row, read_one
 from xxgk.office.store import Store, dumps, now
 from xxgk.report import Report
 
@@ -43,13 +43,14 @@ def _progress(items: Iterable[Any], total: int, desc: str) -> Iterator[Any]:
     yield from tqdm(items, total=total, desc=desc, unit="份", file=sys.stderr, disable=None, leave=False)
 
 
-def _read_all(todo: list[tuple[str, str]], jobs: int) -> Iterator[dict[str, Any]]:
+def _read_all(todo: list[tuple[str, str]], jobs: int, disabled: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     if jobs <= 1 or len(todo) < 2:
         for path, digest in todo:
-            yield read_one(path, digest)
+            yield read_one(path, digest, disabled)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(read_one, [p for p, _ in todo], [h for _, h in todo], chunksize=4)
+        yield from pool.map(read_one, [p for p, _ in todo], [h for _, h in todo], [disabled] * len(todo),
+                            chunksize=4)
 
 
 def _write_file(store: Store, out: dict[str, Any]) -> None:
@@ -92,10 +93,10 @@ def _insert_findings(db: Any, path: str, rows: list[dict[str, Any]]) -> None:
 CROSS_YEAR = "XY-"
 
 
-def _single_year_rules() -> list[str]:
+def _single_year_rules(disabled: tuple[str, ...]) -> list[str]:
     from xxgk.rules import rule_ids
 
-    return [*OFFICE_DISABLED, *(r for r in rule_ids() if not r.startswith(CROSS_YEAR) and r not in OFFICE_DISABLED)]
+    return [r for r in rule_ids() if not r.startswith(CROSS_YEAR) or r in disabled]
 
 
 def _texts_only(row: Any) -> Texts:
@@ -107,7 +108,7 @@ def load_report(row: Any) -> Report:
     return Report.from_dict(json.loads(row["report"]), validate=False)
 
 
-def _recheck_years(store: Store) -> tuple[int, set[str]]:
+def _recheck_years(store: Store, disabled: tuple[str, ...]) -> tuple[int, set[str]]:
     """Re-check every report whose last-year report changed (or appeared, or went) since it was
     last checked, and keep its two-year comparison. Returns (count, agencies touched)."""
     from xxgk.office.compare import compare
@@ -124,7 +125,7 @@ def _recheck_years(store: Store) -> tuple[int, set[str]]:
         report = load_report(r)
         previous = load_report(prev) if prev is not None else None
         # Only the cross-year rules depend on last year's report: the rest were run on reading.
-        findings = [finding_row(f) for f in check(report, previous=previous, disabled=_single_year_rules())]
+        findings = [finding_row(f) for f in check(report, previous=previous, disabled=_single_year_rules(disabled))]
         with store.write() as db:
             db.execute("DELETE FROM findings WHERE path = ? AND origin = 'rules' AND rule LIKE ?",
                        (r["path"], CROSS_YEAR + "%"))
@@ -166,22 +167,34 @@ def _search_copies(store: Store) -> list[int]:
 
 
 def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
-              on_refused: Callable[[str, str], None] | None = None) -> RunResult:
-    """Audit ``inputs`` (files and folders) into the store at ``db_path``."""
+              on_refused: Callable[[str, str], None] | None = None, disabled: Iterable[str] = ()) -> RunResult:
+    """Audit ``inputs`` (files and folders) into the store at ``db_path``. Rules in ``disabled``
+    are switched off; a run with other rules switched off than the last one checks every file
+    again (the stored findings were made with the old set: the set is part of a file's version)."""
     files = expand(inputs)
     store = Store(db_path)
     try:
         result = RunResult(Path(db_path), files=len(files))
+        off = tuple(sorted(set(disabled)))
+        if off:
+            from xxgk.rules import rule_ids
+
+            unknown = set(off) - set(rule_ids())
+            if unknown:
+                from xxgk.errors import InputError
+
+                raise InputError(f"没有这些规则：{'、'.join(sorted(unknown))}。可用 `xxgk rules` 查看全部规则编号。")
         known = store.hashes()
         todo = []
         for p in files:
             path = str(p.resolve())
-            digest = file_hash(p)
+            # Findings depend on the file and on the rules switched off: both make its version.
+            digest = file_hash(p) + (f"|{','.join(off)}" if off else "")
             if known.get(path) == digest:
                 result.unchanged += 1
             else:
                 todo.append((path, digest))
-        for out in _progress(_read_all(todo, jobs), len(todo), "读取并校验"):
+        for out in _progress(_read_all(todo, jobs, off), len(todo), "读取并校验"):
             _write_file(store, out)
             result.read += 1
             if out["status"] != "checked":
@@ -199,7 +212,7 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
                     for table in ("files", "cells", "findings"):
                         db.execute(f"DELETE FROM {table} WHERE path = ?", (p,))
             result.removed = len(gone)
-        result.rechecked, _ = _recheck_years(store)
+        result.rechecked, _ = _recheck_years(store, off)
         result.years_searched = _search_copies(store)
         result.reopened = reviews.reconcile(store)
         # Refused files named in the outcome even when they were refused on an earlier run.

@@ -25,7 +25,7 @@ BUSY_SECONDS = 60.0  # how long a run waits for another run's write before givin
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
     path TEXT PRIMARY KEY,
-    hash TEXT NOT NULL,
+    hash TEXT NOT NULL,            -- sha256 of the file (+ "|rules switched off" if any)
     status TEXT NOT NULL,          -- checked / refused
     error TEXT NOT NULL DEFAULT '',
     agency TEXT, agency_key TEXT, year INTEGER, format TEXT,
