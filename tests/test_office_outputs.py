@@ -103,6 +103,7 @@ def test_letters_one_per_agency_with_open_findings(outputs):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert text.startswith("关于2023、2024年度政府信息公开工作年度报告") and f"{names[3]}：" in text
     assert "【错误】" in text and "表三!" in text
+    assert re.search(r"政务公开工作主管部门\n\d{4}年\d{1,2}月\d{1,2}日$", text)
     section = doc.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
 

@@ -50,7 +50,7 @@ def audit(args: argparse.Namespace) -> int:
     try:
         from xxgk.office.tables import office_tables
 
-        tables = office_tables(store, roster)
+        tables = office_tables(store, roster, full=bool(args.to or args.letters))
         print(tables.summary_line())
         for target in args.to or []:
             path = _write_output(tables, Path(target))

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from xxgk.export import docx as style
@@ -47,9 +48,10 @@ def build_letter(agency: str, findings: list[dict], sender: str = SENDER, date: 
         style._body(doc, text)
     style._body(doc, "请于收到本通知之日起 10 个工作日内完成整改，并将整改情况报送我单位。")
     doc.add_paragraph("", style="Normal")
-    for line in (sender, date or time.strftime("%Y年%-m月%-d日")):
+    today = time.localtime()
+    for line in (sender, date or f"{today.tm_year}年{today.tm_mon}月{today.tm_mday}日"):
         p = doc.add_paragraph(line, style="Normal")
-        p.alignment = 2  # right
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = style.INDENT * 2
     props = doc.core_properties
     props.title = f"{agency}政府信息公开工作年度报告整改通知"

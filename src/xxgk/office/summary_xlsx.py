@@ -182,7 +182,6 @@ def build_summary(t: OfficeTables) -> bytes:
             for c, v in enumerate([x["path"], x["error"], x["checked_at"]], 1):
                 put(ws, r, c, v)
         _protect(ws)
-    wb.workbook_password = None
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

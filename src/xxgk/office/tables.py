@@ -65,16 +65,18 @@ class OfficeTables:
         return [f for f in self.findings if f["agency_key"] == agency_key and f["status"] in open_statuses()]
 
 
-def office_tables(store: Store, roster: list[Member] | None = None) -> OfficeTables:
+def office_tables(store: Store, roster: list[Member] | None = None, full: bool = True) -> OfficeTables:
+    """The tables; ``full=False`` leaves out figures, indicators and comparisons (no report is
+    loaded): enough for the counts a run prints, fast on a large store."""
     from xxgk.office.run import load_report
 
     t = OfficeTables(roster=roster)
     t.findings = reviews.current_findings(store)
     members = {m.key: m for m in roster or []}
     rows = store.reports()
-    loaded = {(r["agency_key"], r["year"]): load_report(r) for r in rows}
+    loaded = {(r["agency_key"], r["year"]): load_report(r) for r in rows} if full else {}
     for r in rows:
-        report = loaded[(r["agency_key"], r["year"])]
+        report = loaded.get((r["agency_key"], r["year"]))
         prev = loaded.get((r["agency_key"], r["year"] - 1))
         mine = [f for f in t.findings if f["file"] == r["path"] and f["status"] not in uncounted()]
         member = members.get(r["agency_key"])
@@ -84,14 +86,14 @@ def office_tables(store: Store, roster: list[Member] | None = None) -> OfficeTab
             "level": member.level if member else "", "parent": member.parent if member else "",
             "errors": sum(f["severity"] == "error" for f in mine),
             "warnings": sum(f["severity"] != "error" for f in mine),
-            "figures": {k: report.cells.get(k) for k in KEY_FIGURES},
-            "indicators": evaluate_all(report, prev),
+            "figures": {k: report.cells.get(k) for k in KEY_FIGURES} if report else {},
+            "indicators": evaluate_all(report, prev) if report else {},
             "has_previous": prev is not None,
         })
     for r in t.reports:
         r["verdict"] = "有错误" if r["errors"] else ("有提示" if r["warnings"] else "未发现问题")
     by_key = {(r["agency_key"], r["year"]): r for r in t.reports}
-    for c in store.query("SELECT * FROM comparisons ORDER BY agency_key, year"):
+    for c in store.query("SELECT * FROM comparisons ORDER BY agency_key, year") if full else []:
         if (c["agency_key"], c["year"]) in by_key:
             t.comparisons.append({"agency": by_key[(c["agency_key"], c["year"])]["agency"], **json.loads(c["data"])})
     t.refused = [dict(r) for r in store.query("SELECT path, error, checked_at FROM files WHERE status != 'checked'")]
