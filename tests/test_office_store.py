@@ -4,6 +4,7 @@ store both finish, and a store locked too long gives a Chinese message."""
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import signal
@@ -185,3 +186,23 @@ def test_disabled_rules_are_part_of_a_files_version(tmp_path, capsys):
     assert "T3-IDENTITY" in rules()
     assert main(["audit", str(tmp_path / "in"), "--db", db, "--disable", "NO-SUCH-RULE"]) == 2
     assert "NO-SUCH-RULE" in capsys.readouterr().err
+
+
+def test_unnamed_reports_stand_alone_and_duplicates_are_named(tmp_path, capsys):
+    region = make_region(2, years=(2024,))
+    write_region(tmp_path / "in", region)
+    first, second = region.values()
+    for n, r in enumerate((first, second)):  # two reports whose agency could not be read
+        unnamed = copy.deepcopy(r)
+        unnamed.agency = ""
+        dump_json(unnamed, tmp_path / "in" / f"无名{n}.json")
+    dump_json(first, tmp_path / "in" / "重复.json")  # the same agency and year again
+    db = str(tmp_path / "审核.sqlite")
+    assert main(["audit", str(tmp_path / "in"), "--db", db, "--to", str(tmp_path / "汇总.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "审核库中共 4 份年报（4 个单位）" in out
+    assert f"注意：{first.agency} 2024 年度有 2 份文件" in out and "重复.json" in out
+    from openpyxl import load_workbook
+
+    names = [r[0] for r in load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert "（未识别单位：无名0.json）" in names and "（未识别单位：无名1.json）" in names

@@ -44,6 +44,10 @@ def audit(args: argparse.Namespace) -> int:
     for f in result.reopened:
         print(f"重新打开：{f['ref']} {f['agency']} {f['year']} 年度 {f['rule']}（原为“{f['old_status']}”，"
               "所比较的数值已变化，请重新核实）")
+    for group in result.duplicates:
+        first = group[-1]
+        print(f"注意：{first['agency']} {first['year']} 年度有 {len(group)} 份文件，使用最后读取的 {first['path']}；"
+              f"其余：{'、'.join(r['path'] for r in group[:-1])}。如不是同一份年报，请检查单位名称和年度。")
     if result.refused:
         print(f"无法读取 {len(result.refused)} 份（见审核库及汇总工作簿）。")
     store = Store(db)

@@ -31,6 +31,7 @@ class RunResult:
     removed: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     failed: int = 0  # of those refused, files that hit an internal error (trace in the log)
+    duplicates: list[list[Any]] = field(default_factory=list)  # files of one agency and year; the last used
     rechecked: int = 0  # reports re-checked against last year's
     years_searched: list[int] = field(default_factory=list)
     reopened: list[dict[str, Any]] = field(default_factory=list)
@@ -70,9 +71,12 @@ def _write_file(store: Store, out: dict[str, Any]) -> None:
                        (path, out["hash"], out["status"], out["error"], now()))
             return
         rep = out["report"]
+        # A report whose agency could not be read stands alone (named by its file), never merged
+        # with other unnamed reports.
+        name = rep["agency"].strip() or f"（未识别单位：{Path(path).name}）"
         db.execute("INSERT OR REPLACE INTO files(path, hash, status, error, agency, agency_key, year, format,"
                    " report, prev_hash, checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (path, out["hash"], "checked", "", rep["agency"], agency_key(rep["agency"]), rep["year"],
+                   (path, out["hash"], "checked", "", name, agency_key(name), rep["year"],
                     rep["format"], dumps(rep), "", now()))
         db.executemany("INSERT INTO cells(path, key, value) VALUES (?,?,?)",
                        [(path, f"{t}.{k}", None if v is None else dumps(v))
@@ -216,6 +220,7 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
         result.years_searched = _search_copies(store)
         result.reopened = reviews.reconcile(store)
         # Refused files named in the outcome even when they were refused on an earlier run.
+        result.duplicates = store.duplicates()
         bad = store.query("SELECT path, status, error FROM files WHERE status != 'checked' ORDER BY path")
         result.refused = [(r["path"], r["error"]) for r in bad if r["path"] in present]
         result.failed = sum(1 for r in bad if r["path"] in present and r["status"] == "failed")

@@ -116,6 +116,16 @@ class Store:
     def hashes(self) -> dict[str, str]:
         return {path: h for path, h in self.db.execute("SELECT path, hash FROM files")}
 
+    def duplicates(self) -> list[list[sqlite3.Row]]:
+        """Groups of files holding a report of the same agency and year (the last one is used)."""
+        rows = self.query("SELECT path, agency, year, checked_at FROM files WHERE status = 'checked'"
+                          " AND (agency_key, year) IN (SELECT agency_key, year FROM files WHERE status = 'checked'"
+                          " GROUP BY agency_key, year HAVING count(*) > 1) ORDER BY agency_key, year, checked_at, path")
+        groups: dict[tuple[str, int], list[sqlite3.Row]] = {}
+        for r in rows:
+            groups.setdefault((r["agency"], r["year"]), []).append(r)
+        return list(groups.values())
+
     def reports(self) -> list[sqlite3.Row]:
         """Every readable report, one per (agency, year): the most recently checked file wins."""
         rows = self.query("SELECT * FROM files WHERE status = 'checked' ORDER BY checked_at, path")
