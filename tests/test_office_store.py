@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from office_region import make_region, write_region
+from office_region import agency_names, make_region, write_region
 from xxgk.cli import main
 from xxgk.errors import InputError
 from xxgk.office.store import Store
@@ -206,3 +206,27 @@ def test_unnamed_reports_stand_alone_and_duplicates_are_named(tmp_path, capsys):
 
     names = [r[0] for r in load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True)]
     assert "（未识别单位：无名0.json）" in names and "（未识别单位：无名1.json）" in names
+
+
+def test_a_file_gone_from_the_folder_leaves_the_store_but_decisions_stay(tmp_path, capsys):
+    region = make_region(12, years=(2024,))
+    paths = write_region(tmp_path / "in", region)
+    db = str(tmp_path / "审核.sqlite")
+    assert main(["audit", str(tmp_path / "in"), "--db", db]) == 1
+    name = agency_names(12)[3]
+    assert main(["review", "--db", db, "--agency", name, "--status", "确认有误", "--note", "待重报"]) == 0
+    paths[(name, 2024)].unlink()
+    capsys.readouterr()
+    assert main(["audit", str(tmp_path / "in"), "--db", db]) == 0
+    assert "已从文件夹中移除 1 份" in capsys.readouterr().out
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 11
+        assert con.execute("SELECT count(*) FROM findings f WHERE path LIKE ?", (f"%{name}%",)).fetchone()[0] == 0
+        assert {r[0] for r in con.execute("SELECT note FROM reviews")} == {"待重报"}
+    # Published again, its unchanged findings come back with their decisions.
+    dump_json(region[(name, 2024)], paths[(name, 2024)])
+    assert main(["audit", str(tmp_path / "in"), "--db", db, "--to", str(tmp_path / "汇总.xlsx")]) == 1
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "汇总.xlsx")["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert rows and all(r[11] == "确认有误" and r[12] == "待重报" for r in rows if r[1] == name)
