@@ -67,7 +67,8 @@ def test_check_disable_and_previous(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "check", str(p_now), "--previous", str(p_prev))
     assert code == 1 and "XY-CARRIED" in out
     code, out, _ = run(capsys, "check", str(p_now), "--previous", str(p_prev), "--disable", "XY-CARRIED,XY-SAME-TEXT")
-    assert code == 0 and "XY-CARRIED" not in out
+    assert code == 0 and "■ XY-CARRIED" not in out
+    assert "停用的规则（未校验）：XY-CARRIED" in out and "（由命令停用）" in out  # the run says what was off
     code, _, err = run(capsys, "check", str(p_now), "--disable", "NOPE")
     assert code == 2 and "没有这些规则" in err
 

@@ -348,8 +348,13 @@ def test_disable_by_id_per_run_and_per_report(huaian: Report) -> None:
     huaian.cells["t3.forward.legal"] = 2
     assert ids(check(huaian), "T3-IDENTITY")
     assert not ids(check(huaian, disabled=["T3-IDENTITY"]), "T3-IDENTITY")
+    # A file may not switch off table arithmetic (issue 10): the rule runs as usual.
     huaian.disabled_rules = ["T3-IDENTITY"]
-    assert not ids(check(huaian), "T3-IDENTITY")
+    assert ids(check(huaian), "T3-IDENTITY")
+    huaian.texts["s1.intro"] = ""
+    assert ids(check(huaian), "FORM-TEXT-BLANK")
+    huaian.disabled_rules = ["FORM-TEXT-BLANK"]
+    assert not ids(check(huaian), "FORM-TEXT-BLANK")
     with pytest.raises(InputError, match="没有这些规则"):
         check(huaian, disabled=["NO-SUCH-RULE"])
 

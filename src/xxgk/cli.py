@@ -81,9 +81,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if has_errors(findings):
             worst = max(worst, EXIT_FINDINGS)
         if args.format == "json":
-            results.append(as_dict(findings, report, str(name)))
+            results.append(as_dict(findings, report, str(name), disabled=disabled))
         else:
-            print(render_text(findings, report, Path(name).name, limit=args.limit))
+            print(render_text(findings, report, Path(name).name, limit=args.limit, disabled=disabled))
     if args.format == "json":
         sys.stdout.write(render_json(results))
     elif len(args.files) > 1:
@@ -151,7 +151,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from xxgk.export import FORMAT_NAMES, ExportRefused, export, parse_formats
-    from xxgk.findings_report import verdict
+    from xxgk.findings_report import switch_lines, verdict
     from xxgk.sources import read_report
 
     formats = parse_formats(args.to)
@@ -171,6 +171,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"xxgk：{exc}", file=sys.stderr)
         return EXIT_FINDINGS
     print(f"校验：{verdict(result.findings)}")
+    for line in switch_lines(report, disabled):
+        print(line)
     if result.forced:
         errors = sum(f.is_error for f in result.findings)
         print(f"注意：年报有 {errors} 处错误，已按 --force 强制导出。发布前请改正错误后重新导出。")

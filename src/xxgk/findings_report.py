@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any
 
 from xxgk.report import Report
-from xxgk.rules import Finding, Severity, catalogue
+from xxgk.rules import BY_LABEL, Finding, Severity, catalogue, switches
 
 
 def verdict(findings: Sequence[Finding]) -> str:
@@ -18,11 +18,38 @@ def verdict(findings: Sequence[Finding]) -> str:
     return f"{head}（错误 {errors} 处，提示 {warnings} 处）"
 
 
+def switch_lines(report: Report | None, disabled: Iterable[str] = ()) -> list[str]:
+    """Which rules were off in this run and who switched them off (文件 or 命令), and which a
+    file asked to switch off but may not. Empty when every rule ran."""
+    lines = []
+    all_switches = switches(report, disabled)
+    off = [s for s in all_switches if s.applied]
+    kept = [s for s in all_switches if not s.applied]
+    if off:
+        lines.append("停用的规则（未校验）：" + "；".join(
+            f"{s.rule} {s.title}（由{BY_LABEL[s.by]}停用）" for s in off))
+    if kept:
+        lines.append("文件要求停用、但不能由文件停用的规则（已照常校验；确需停用请在命令中用 --disable）："
+                     + "；".join(f"{s.rule} {s.title}" for s in kept))
+    return lines
+
+
+def switches_dict(report: Report | None, disabled: Iterable[str] = ()) -> dict[str, Any]:
+    """The same as :func:`switch_lines`, for JSON: ``rules_off`` and ``rules_kept_on``."""
+    all_switches = switches(report, disabled)
+    return {
+        "rules_off": [s.to_dict() for s in all_switches if s.applied],
+        "rules_kept_on": [s.to_dict() for s in all_switches if not s.applied],
+    }
+
+
 def render_text(
-    findings: Sequence[Finding], report: Report | None = None, source: str = "", limit: int = 10
+    findings: Sequence[Finding], report: Report | None = None, source: str = "", limit: int = 10,
+    disabled: Iterable[str] = (),
 ) -> str:
-    """A Chinese report: a verdict, then per severity, per rule, the findings (at most ``limit``
-    per rule; 0 = all) with the cells to look at."""
+    """A Chinese report: a verdict, the rules that were off (and who switched them off), then
+    per severity, per rule, the findings (at most ``limit`` per rule; 0 = all) with the cells
+    to look at. ``disabled`` are the rules the command switched off."""
     lines: list[str] = []
     if report is not None:
         who = f"{report.agency or '（未填写机关名称）'} {report.year} 年度报告"
@@ -30,6 +57,7 @@ def render_text(
     elif source:
         lines.append(source)
     lines.append(f"结论：{verdict(findings)}")
+    lines += switch_lines(report, disabled)
     order = {r.id: i for i, r in enumerate(catalogue())}
     for severity in (Severity.ERROR, Severity.WARNING):
         group = sorted((f for f in findings if f.severity is severity), key=lambda f: order.get(f.rule, 0))
@@ -49,7 +77,8 @@ def render_text(
     return "\n".join(lines) + "\n"
 
 
-def as_dict(findings: Sequence[Finding], report: Report | None = None, source: str = "") -> dict[str, Any]:
+def as_dict(findings: Sequence[Finding], report: Report | None = None, source: str = "",
+            disabled: Iterable[str] = ()) -> dict[str, Any]:
     errors = sum(f.is_error for f in findings)
     return {
         "source": source,
@@ -58,6 +87,7 @@ def as_dict(findings: Sequence[Finding], report: Report | None = None, source: s
         "errors": errors,
         "warnings": len(findings) - errors,
         "exportable": errors == 0,
+        **switches_dict(report, disabled),
         "findings": [f.to_dict() for f in findings],
     }
 

@@ -86,6 +86,16 @@ def report_schema(version: str = "2021") -> dict[str, Any]:
                 },
             },
             "disabled_rules": {"type": "array", "items": {"type": "string"}, "title": "停用的规则"},
+            "rules_off": {
+                "type": "array",
+                "title": "导出时停用的规则及停用者（file：年报文件；command：命令）",
+                "items": {
+                    "type": "object",
+                    "required": ["rule", "by"],
+                    "properties": {"rule": {"type": "string"}, "by": {"enum": ["file", "command"]}},
+                    "additionalProperties": False,
+                },
+            },
             "headings": {"type": ["array", "null"], "items": {"type": "string"}},
             "previous": {"type": ["object", "null"], "title": "上年报告（按其自身格式校验）"},
             "generator": {"type": "string"},
@@ -160,6 +170,7 @@ def _path_label(fmt: Format, path: list[Any]) -> str:
         "drafts": "草稿（drafts）",
         "notes": "单元格问题记录（notes）",
         "disabled_rules": "停用的规则（disabled_rules）",
+        "rules_off": "导出时停用的规则（rules_off）",
         "previous": "上年报告（previous）",
     }
     return names.get(str(head), str(head)) + "".join(f"[{p}]" for p in path[1:])

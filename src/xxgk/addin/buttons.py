@@ -25,6 +25,7 @@ RESULTS_FIRST_ROW = 3  # row 1 title, row 2 header (序号 级别 规则 问题�
 RESULTS_COLUMNS = 4  # 序号, 级别, 规则, 问题说明; the cell links follow from column 5
 MAX_LINKS = 20  # per finding; more are summed up in the last column
 MAX_LISTED = 8  # findings listed in an alert
+FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel parses as a formula when assigned
 
 EXPORT_FORMATS = {"export_all": ("docx", "html", "json"), "export_docx": ("docx",),
                   "export_html": ("html",), "export_json": ("json",)}
@@ -192,15 +193,15 @@ def validate(book: Any, outcome: Outcome, **_: Any) -> None:
 
 
 def plan_validate(snap: Snapshot, outcome: Outcome, **_: Any) -> list[Write]:
-    from xxgk.findings_report import verdict
+    from xxgk.findings_report import switch_lines, verdict
     from xxgk.rules import check
 
     loaded = load_snapshot(snap, layout.RESULTS, layout.FLAGS)
     findings = check(loaded.report)
     outcome.findings = findings
-    writes = results_writes(loaded.snap, findings) + flag_writes(loaded.snap, findings)
+    writes = results_writes(loaded.snap, findings, loaded.report) + flag_writes(loaded.snap, findings)
     errors = sum(f.is_error for f in findings)
-    head = f"校验完成：{verdict(findings)}。"
+    head = f"校验完成：{verdict(findings)}。" + "".join("\n" + ln for ln in switch_lines(loaded.report))
     if not findings:
         outcome.message = head + "\n未发现问题，可以导出。"
     else:
@@ -220,23 +221,38 @@ def _listing(findings: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
-def results_writes(snap: Snapshot, findings: Sequence[Any]) -> list[Write]:
+def results_writes(snap: Snapshot, findings: Sequence[Any], report: Any = None) -> list[Write]:
     """The results table in one write: a row per finding (序号, 级别, 规则编号, 说明, then a
-    link per cell), padded with blanks over whatever the previous run left."""
+    link per cell), then a row per rule that was off (and who switched it off), padded with
+    blanks over whatever the previous run left."""
+    from xxgk.rules import BY_LABEL, switches
+
     rows: list[list[Any]] = []
     for i, f in enumerate(findings, 1):
         links: list[Any] = [_link(a) for a in f.addresses[:MAX_LINKS]]
         if len(f.addresses) > MAX_LINKS:
             links[-1] = f"……共 {len(f.addresses)} 处"
-        rows.append([i, f.severity.label, f.id, f.message, *links])
+        rows.append([i, f.severity.label, _text(f.id), _text(f.message), *links])
     if not rows:
         rows.append([None, None, None, "未发现问题。", ])
+    for sw in switches(report):
+        said = (f"{sw.title}：本次未校验（由{BY_LABEL[sw.by]}停用）" if sw.applied else
+                f"{sw.title}：文件要求停用，但此规则不能由文件停用，已照常校验")
+        rows.append([None, "停用" if sw.applied else "照常", sw.rule, said])
     old_rows, old_cols = snap.extent(layout.RESULTS)
     width = max(RESULTS_COLUMNS + 1, old_cols, *(len(r) for r in rows))
     height = max(len(rows), old_rows - RESULTS_FIRST_ROW + 1)
     block = [r + [None] * (width - len(r)) for r in rows]
     block += [[None] * width for _ in range(height - len(block))]
     return [Write(layout.RESULTS, RESULTS_FIRST_ROW, 1, block)]
+
+
+def _text(value: str) -> str:
+    """A text that Excel would take for a formula if assigned as it is (=, +, -, @ first)
+    gets Excel's text prefix; the formula cells of the same write (links) stay formulas."""
+    from xxgk.addin.bookio import TEXT_PREFIX
+
+    return TEXT_PREFIX + value if value[:1] in FORMULA_STARTS else value
 
 
 def _link(address: str) -> str:

@@ -8,6 +8,7 @@ half-written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -41,12 +42,17 @@ class ExportResult(list):
         self.forced = forced
 
 
-def _render_json(report: Report) -> bytes:
+def _render_json(report: Report, disabled: Iterable[str] = ()) -> bytes:
     import json
 
+    from xxgk.findings_report import switches_dict
     from xxgk.schema import validate_report_dict
 
     data = report.to_dict()
+    # Which rules were off when this file was checked for export, and who switched them off.
+    off = switches_dict(report, disabled)["rules_off"]
+    if off:
+        data["rules_off"] = [{"rule": s["rule"], "by": s["by"]} for s in off]
     validate_report_dict(data)
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -129,18 +135,20 @@ def export(
     from xxgk.findings_report import render_text
 
     wanted = parse_formats(formats)
+    disabled = tuple(disabled)
     found = list(findings) if findings is not None else check(report, previous=previous, disabled=disabled)
     if has_errors(found) and not force:
         errors = [f for f in found if f.is_error]
         raise ExportRefused(
             f"年报有 {len(errors)} 处错误，未导出。请先改正以下错误，或确认无误后加 --force 强制导出：\n"
             # All findings, so the verdict line counts the 提示 too; 错误 are listed first.
-            + render_text(found, report, limit=0),
+            + render_text(found, report, limit=0, disabled=disabled),
             found,
         )
     folder = output_folder(outdir)
     render = renderers()
     # Render everything before writing anything: a rendering failure leaves no partial set.
+    render["json"] = functools.partial(_render_json, disabled=tuple(disabled))
     payloads = {fmt: render[fmt](report) for fmt in wanted}
     base = stem or default_stem(report)
     written: list[Path] = []

@@ -53,7 +53,7 @@ TABLE_LAYOUT = {
 }
 
 T3_SECTION = "s3"
-PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】]*)?】)")
+PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】【]*)?】)")  # [^】【]: linear on unclosed ones
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xxgk.errors import InputError
+from xxgk.errors import InputError, unreadable
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import headings_run_in, read_sections
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
@@ -157,8 +157,7 @@ def import_report(path: str | Path) -> ImportResult:
     try:
         return _import_report(path)
     except OSError as exc:
-        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
-                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+        raise unreadable(path, exc) from None
 
 
 def _import_report(path: str | Path) -> ImportResult:
@@ -188,6 +187,9 @@ def _import_report(path: str | Path) -> ImportResult:
     if size > MAX_IMPORT_BYTES:
         raise InputError(f"{name} 有 {size / 1024 / 1024:.0f} MB，远大于任何已发布的年报（通常不到 5 MB），未读取。"
                          "请确认选择的文件是否正确。")
+    from xxgk.limits import check_file
+
+    check_file(path)  # a .docx bomb is refused from its zip directory, before python-docx inflates it
     kind = SUFFIXES[suffix]
     if kind == "pdf":
         from xxgk.importer.text import pdf_to_text

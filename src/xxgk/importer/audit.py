@@ -34,6 +34,7 @@ class Audit:
     findings: list[Finding] = field(default_factory=list)
     error: str = ""  # why the file could not be read, or (read but not checked) not checked
     checked: bool = True  # False: read, but the rules could not be run on it
+    disabled: tuple[str, ...] = ()  # rules the command switched off (listed in the output)
 
     @property
     def errors(self) -> int:
@@ -80,14 +81,16 @@ def expand_inputs(names: Sequence[str | Path]) -> list[Path]:
 def audit_file(path: str | Path, disabled: Iterable[str] = ()) -> Audit:
     """Import and check one file. Raises :class:`~xxgk.errors.InputError` if it cannot be read."""
     result = import_report(path)
-    findings = check(result.report, disabled=[*AUDIT_DISABLED, *disabled])
-    return Audit(str(path), result, findings)
+    off = (*AUDIT_DISABLED, *disabled)
+    findings = check(result.report, disabled=off)
+    return Audit(str(path), result, findings, disabled=off)
 
 
 def render_audit(audit: Audit, limit: int = 10) -> str:
     assert audit.result is not None
     head = "【读取情况】\n" + "".join(f"  {ln}\n" for ln in audit.result.summary_text().splitlines())
-    body = render_text(audit.findings, audit.result.report, Path(audit.source).name, limit=limit)
+    body = render_text(audit.findings, audit.result.report, Path(audit.source).name, limit=limit,
+                       disabled=audit.disabled)
     # A published report is not exported again: say what the verdict means for it.
     verdict = f"结论：{'有错误' if audit.errors else '未发现错误'}（错误 {audit.errors} 处，提示 {audit.warnings} 处）"
     body = "\n".join(verdict if ln.startswith("结论：") else ln for ln in body.split("\n"))
@@ -97,7 +100,7 @@ def render_audit(audit: Audit, limit: int = 10) -> str:
 def audit_dict(audit: Audit) -> dict[str, Any]:
     if audit.result is None:
         return {"source": audit.source, "readable": False, "status": audit.status, "error": audit.error}
-    d = as_dict(audit.findings, audit.result.report, audit.source)
+    d = as_dict(audit.findings, audit.result.report, audit.source, disabled=audit.disabled)
     d["readable"] = True
     d["status"] = audit.status
     d["import"] = audit.result.to_dict()

@@ -7,6 +7,7 @@ import re
 
 from xxgk.errors import InputError
 from xxgk.importer.doc import Document
+from xxgk.limits import check_html_size, check_table_extent
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
           "table", "tr", "td", "th", "tbody", "thead", "tfoot", "blockquote", "center", "pre", "body",
@@ -16,7 +17,7 @@ _TABLE_PARTS = {"table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption",
 # Elements nested deeper than this, after unwrapping pure wrappers, are no report page (real
 # pages nest a few dozen levels); the reader walks the tree recursively.
 MAX_DEPTH = 400
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_CHARSET = re.compile(rb"""charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_\-]+)""", re.I)
 
 
 def decode_html(raw: bytes, name: str) -> str:
@@ -41,6 +42,7 @@ def read_html(raw: bytes, name: str) -> Document:
     from lxml import etree
     from lxml import html as lhtml
 
+    check_html_size(len(raw), name)
     text = decode_html(raw, name)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
@@ -61,7 +63,10 @@ def read_html(raw: bytes, name: str) -> Document:
     if title is not None:
         doc.title_hint = _text(title)
     body = root.find("body")
-    _walk(body if body is not None else root, doc, [0])
+    try:
+        _walk(body if body is not None else root, doc, [0])
+    except InputError as exc:  # a table too large to be a report's: name the file
+        raise InputError(f"{name}：{exc}") from None
     return doc
 
 
@@ -140,6 +145,7 @@ def _table(el, doc: Document, index: int) -> None:
     position only; the positions it covers are dropped from the row."""
     covered: dict[tuple[int, int], bool] = {}
     rows = [tr for tr in el.iter("tr")]
+    check_table_extent(len(rows), 0, "网页")
     for r, tr in enumerate(rows):
         cells: list[str] = []
         c = 0
@@ -149,6 +155,8 @@ def _table(el, doc: Document, index: int) -> None:
             while covered.get((r, c)):
                 c += 1
             rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            rs = min(rs, len(rows) - r)  # a span past the last row covers nothing
+            check_table_extent(len(rows), c + cs, "网页")  # before covering: the grid is bounded
             for dr in range(rs):
                 for dc in range(cs):
                     if dr or dc:

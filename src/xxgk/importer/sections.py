@@ -22,9 +22,9 @@ _HEADING_WORDS = {
     "s6": ("其他", "事项"),
 }
 _SUB = re.compile(r"^[（(]\s*([一二三四五六七八九十])\s*[）)]\s*")
-_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)[^。]{0,12}?报告")
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度\s*)?(?:的\s*)?(?:政府信息公开|政务公开|信息公开)[^。]{0,12}?报告")
 # "2024年度保定市科学技术局政府信息公开工作年度报告": the year first, the agency after it.
-_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[^\d。，,]{2,30}?)\s*(?:政府信息公开|政务公开)[^。]{0,12}?报告")
+_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年\s*(?:度\s*)?(?P<agency>[^\d。，,\s][^\d。，,]{1,29}?)\s*(?:政府信息公开|政务公开)[^。]{0,12}?报告")
 _FOOTER = re.compile(r"版权所有|网站标识码|ICP备|主办单位|承办单位|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇")
 _FEE = re.compile(r"处理费|收费")
 # What makes a line a sentence rather than a title, and what no agency name holds.

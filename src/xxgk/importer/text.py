@@ -15,7 +15,7 @@ from xxgk.importer.copied import cell_gaps, read_cell_lines
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import heading_key
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*(?:[/，,]\s*)?共\s*\d{1,4}\s*页)?)\s*$")
 _COLUMN_GAP = re.compile(r"\s{2,}")
 _SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十][）)]")
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell: text with at most single spaces inside
@@ -112,7 +112,7 @@ def _layout_text(raw_lines: list[str]) -> Document:
         if keys[i]:
             flush()
             doc.para(s)
-        elif in_zone and "。" in s and not re.search(r"\s{2,}\d", s):
+        elif in_zone and "。" in s and not re.search(r"\s\s\d", s):
             para.append(s)
         elif in_zone:
             flush()

@@ -45,6 +45,9 @@ class Rule:
     check: str
     message: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # May the report itself (its disabled_rules) switch this rule off? See [switches] in the
+    # catalogue: not for 错误 of the table arithmetic and table cells.
+    file_may_disable: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,20 +101,67 @@ class Finding:
 def catalogue() -> tuple[Rule, ...]:
     """Every rule, in catalogue order."""
     raw = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    locked = raw.get("switches", {})
     rules = []
     for r in raw["rules"]:
         r = dict(r)
+        severity = Severity(r.pop("severity"))
+        check = r.pop("check")
+        default = not (severity.value in locked.get("locked_severities", ())
+                       and check in locked.get("locked_checks", ()))
         rules.append(
             Rule(
                 id=r.pop("id"),
-                severity=Severity(r.pop("severity")),
+                severity=severity,
                 title=r.pop("title"),
-                check=r.pop("check"),
+                check=check,
                 message=r.pop("message"),
+                file_may_disable=bool(r.pop("file_may_disable", default)),
                 params=r,
             )
         )
     return tuple(rules)
+
+
+# Who switched a rule off: the report file itself (its disabled_rules, chosen by whoever filled
+# it) or the person running the command (--disable, or the command's own choice).
+FILE, COMMAND = "file", "command"
+BY_LABEL = {FILE: "文件", COMMAND: "命令"}
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A rule switched off for a run. ``applied`` is False when a file asked to switch off a
+    rule it may not (the rule then runs as usual)."""
+
+    rule: str
+    by: str
+    applied: bool = True
+
+    @property
+    def title(self) -> str:
+        return next((r.title for r in catalogue() if r.id == self.rule), "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "title": self.title, "by": self.by, "by_label": BY_LABEL[self.by]}
+
+
+def switches(report: Report | None, disabled: Iterable[str] = ()) -> list[Switch]:
+    """The rules off in a run of ``report`` with the command's ``disabled``, and who switched
+    each off; a file's switch of a rule it may not switch off comes back with ``applied=False``.
+    Unknown rule ids are an :class:`InputError` naming where they came from."""
+    rules = {r.id: r for r in catalogue()}
+    command = list(dict.fromkeys(disabled))
+    own = list(dict.fromkeys(report.disabled_rules)) if report is not None else []
+    for where, ids in (("命令的 --disable", command), ("年报文件中停用的校验规则（disabled_rules）", own)):
+        unknown = [i for i in ids if i not in rules]
+        if unknown:
+            raise InputError(
+                f"没有这些规则：{'、'.join(unknown)}（见{where}）。可用 `xxgk rules` 查看全部规则编号。"
+            )
+    out = [Switch(i, COMMAND) for i in command]
+    out += [Switch(i, FILE, rules[i].file_may_disable) for i in own if i not in command]
+    return out
 
 
 def rule_ids() -> list[str]:
@@ -126,16 +176,12 @@ def iter_findings(
     """Run every rule not switched off and yield what they find.
 
     ``previous`` is last year's report (defaults to the one the report carries). Rules are
-    switched off by id, per run (``disabled``) or per report (``report.disabled_rules``).
+    switched off by id, per run (``disabled``) or per report (``report.disabled_rules``, only
+    for rules a file may switch off: see :func:`switches`).
     """
     from xxgk.rules.checks import CHECKS, Context
 
-    off = set(disabled) | set(report.disabled_rules)
-    unknown = off - set(rule_ids())
-    if unknown:
-        raise InputError(
-            f"没有这些规则：{'、'.join(sorted(unknown))}。可用 `xxgk rules` 查看全部规则编号。"
-        )
+    off = {s.rule for s in switches(report, disabled) if s.applied}
     ctx = Context(report, previous if previous is not None else report.previous)
     for rule in catalogue():
         if rule.id in off:

@@ -10,12 +10,14 @@ arithmetic errors nor hide a contradiction.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from fnmatch import fnmatchcase
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from xxgk import layout
@@ -108,9 +110,9 @@ class Context:
         return layout.address(self.fmt.version, key)
 
     def texts(self) -> Iterator[tuple[str, str, str]]:
-        """(key, label, text) of every non-empty section text."""
+        """(key, label, text) of every non-empty section text, cut to what a rule reads."""
         for key, field in self.fmt.texts.items():
-            text = self.report.texts.get(key) or ""
+            text = (self.report.texts.get(key) or "")[: P.MAX_TEXT_CHARS]
             if text.strip():
                 yield key, field.label, text
 
@@ -590,7 +592,8 @@ def prose_t2(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 def _s6_text(ctx: Context) -> str:
-    return "\n".join(ctx.report.texts.get(k, "") for k in ("s6.fees", "s6.other") if k in ctx.fmt.texts)
+    return "\n".join((ctx.report.texts.get(k) or "")[: P.MAX_TEXT_CHARS]
+                     for k in ("s6.fees", "s6.other") if k in ctx.fmt.texts)
 
 
 @check("prose_fee")
@@ -783,18 +786,39 @@ def same_text(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if prev is None:
         return
     for key, label, text in ctx.texts():
-        old = prev.texts.get(key) or ""
+        old = (prev.texts.get(key) or "")[: P.MAX_TEXT_CHARS]
         a, b = P.compact(text), P.compact(old)
         if min(len(a), len(b)) < rule.params["min_length"]:
             continue
         # Drop the year figures so that "2024年" vs "2023年" alone does not hide copying.
         a, b = re.sub(r"\d", "", a), re.sub(r"\d", "", b)
-        matcher = SequenceMatcher(None, a, b, autojunk=False)
-        if matcher.quick_ratio() < rule.params["threshold"]:
-            continue
-        ratio = matcher.ratio()
+        ratio = _similarity(a, b, rule.params["threshold"], rule.params["exact_up_to"])
         if ratio >= rule.params["threshold"]:
             yield ctx.finding(rule, where=key, cells=[key], label=label, similarity=str(round(ratio * 100)))
+
+
+def _similarity(a: str, b: str, threshold: float, exact_up_to: int) -> float:
+    """How alike two texts are, 0…1. Up to ``exact_up_to`` characters: difflib's ratio, whose
+    worst case is quadratic (a long text of one repeated character takes seconds); beyond: the
+    Dice coefficient of character-pair multisets, linear and as close to the ratio for a copy
+    with few changes."""
+    if max(len(a), len(b)) <= exact_up_to:
+        matcher = SequenceMatcher(None, a, b, autojunk=False)
+        if matcher.quick_ratio() < threshold:
+            return matcher.quick_ratio()
+        return matcher.ratio()
+    pa, pb = Counter(pairwise(a)), Counter(pairwise(b))
+    common = sum((pa & pb).values())
+    return 2 * common / max(1, sum(pa.values()) + sum(pb.values()))
+
+
+@check("text_length")
+def text_length(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for key, field in ctx.fmt.texts.items():
+        size = len(ctx.report.texts.get(key) or "")
+        if size > P.MAX_TEXT_CHARS:
+            yield ctx.finding(rule, where=key, cells=[key], label=field.label, left=size,
+                              right=P.MAX_TEXT_CHARS, diff=size - P.MAX_TEXT_CHARS)
 
 
 @check("previous_year")

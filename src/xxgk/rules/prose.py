@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # A count as written in prose: "3119", "3,119", "十二", "两". {N} in catalogue patterns.
-NUMBER = r"(?:为|是|达|共|共计)?(?P<n>\d[\d,，]*|[零〇一二两三四五六七八九十百千万]+)"
+# Linear time (issue 10): a number starts only where no number goes on (not after a digit, nor
+# after "digit + separator"), and is taken whole (possessive), so a long run of digits and
+# separators is scanned once, not once per position.
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+NUMBER = (r"(?:为|是|达|共|共计)?(?P<n>(?<!\d)(?<!\d[,，])\d[\d,，]*+"
+          rf"|(?<![{_CN_DIGITS}])[{_CN_DIGITS}]++)")
 UNIT = r"(?:件|起|宗|个|次)"
+# The longest text (in characters) a prose rule reads; the longest section of a real report is a
+# few thousand characters. Beyond it a text is cut, with a 提示 (rule TXT-TOO-LONG).
+MAX_TEXT_CHARS = 30_000
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -152,7 +160,7 @@ _FEE_NOTICES = re.compile(r"(?:发出|发送|送达)[^。；]{0,6}收费通知[^
                           r"|收取[^。；]{0,10}?处理费【待填写")
 _FEE_AMOUNT = re.compile(
     r"(?:收取|收缴|收到)[^。；，]{0,16}?(?:处理费|费用)[^。；，]{0,6}?"
-    r"(?:为|是|达|共|共计)?(?P<amount>\d[\d,，.]*)(?P<unit>万?元)"
+    r"(?:为|是|达|共|共计)?(?P<amount>(?<!\d)(?<!\d[,，.])\d[\d,，.]*+)(?P<unit>万?元)"
 )
 
 

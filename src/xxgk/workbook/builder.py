@@ -62,6 +62,7 @@ META_LABELS = {
     "agency": "填报单位",
     "disabled_rules": "停用的校验规则（逗号分隔）",
 }
+META_FORMULAS = ("year", "agency")  # follow the cover
 PREVIOUS_HEAD = ("year", "agency", "format")
 MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit
 
@@ -461,7 +462,7 @@ class _Builder:
             if key in ("agency", "year"):
                 self.name(key, "cover", a)
         agency, year = cc["agency"], cc["year"]
-        self.cell(agency).value = _clean(self.agency) or None
+        _set_text(self.cell(agency), self.agency)
         self.cell(year).value = self.year
         for a in (agency, year):
             self.cell(a).fill = S.INPUT_FILL
@@ -560,8 +561,10 @@ class _Builder:
             "disabled_rules": disabled,
         }
         ws = self._kv_sheet(layout.META, [(k, META_LABELS[k], values[k]) for k in META_FIELDS], "meta")
-        for r in range(2, 2 + len(META_FIELDS)):
-            if str(ws.cell(r, 3).value).startswith("="):
+        # Only these two are formulas; every other value (disabled_rules comes from the report)
+        # is text even when it starts with "=".
+        for r, key in enumerate(META_FIELDS, start=2):
+            if key in META_FORMULAS:
                 ws.cell(r, 3).data_type = "f"
                 shown = self.cell(cover[META_FIELDS[r - 2]]).value
                 self.results[Address(layout.META, r, 3)] = 0 if shown is None else shown  # as a reference shows a blank

@@ -28,6 +28,7 @@ from typing import Any
 
 from xxgk import layout
 from xxgk.errors import InputError
+from xxgk.limits import check_sheet_extent
 from xxgk.report import CellNote, Report
 from xxgk.spec import COUNT, TEXT, Format, available_versions, load_format
 from xxgk.values import (
@@ -185,6 +186,7 @@ def load_data(path: str | Path) -> WorkbookData:
             formulas: dict[tuple[int, int], str] = {}
             with _damaged(path, ws.title):
                 for r, row in enumerate(ws.iter_rows(), start=1):
+                    check_sheet_extent(r, len(row), f"{path.name} 的工作表“{ws.title}”")
                     line = [getattr(cell, "value", None) for cell in row]
                     for c, (cell, v) in enumerate(zip(row, line, strict=True), start=1):
                         # Only a real formula cell: text that merely starts with "=" is text.
@@ -212,8 +214,11 @@ def _cached(path: Path) -> dict[str, SheetData]:
         out = {}
         for ws in wb.worksheets:
             ws.reset_dimensions()
+            rows = []
             with _damaged(path, ws.title):
-                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    check_sheet_extent(r, len(row), f"{path.name} 的工作表“{ws.title}”")
+                    rows.append(list(row))
             for r, line in enumerate(rows, start=1):
                 for c, v in enumerate(line, start=1):
                     if isinstance(v, float) and not math.isfinite(v):
