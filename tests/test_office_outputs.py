@@ -113,3 +113,17 @@ def test_committed_office_figures_exist():
     for name in ("office-dashboard.png", "office-workbook.png"):
         data = (docs / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
+
+
+def test_outputs_in_the_input_folder_are_not_taken_for_reports(outputs, capsys):
+    # The summary, dashboard and letters written inside the folder audited.
+    import shutil as sh
+
+    folder = outputs / "in"
+    for name in ("汇总.xlsx", "汇总.html"):
+        sh.copy(outputs / name, folder / name)
+    sh.copytree(outputs / "通知", folder / "通知")
+    capsys.readouterr()
+    assert main(["audit", str(folder), "--db", str(outputs / "审核.sqlite")]) == 1
+    out, err = capsys.readouterr()
+    assert f"共 {2 * N} 份文件" in out and "无法读取" not in out + err

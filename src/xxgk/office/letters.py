@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 
 from xxgk.export import docx as style
 from xxgk.fileio import free_name, write_atomic
+from xxgk.office.reading import OUTPUT_MARK
 from xxgk.office.tables import OfficeTables
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -57,6 +58,7 @@ def build_letter(agency: str, findings: list[dict], sender: str = SENDER, date: 
     props.title = f"{agency}政府信息公开工作年度报告整改通知"
     props.author = sender
     props.language = "zh-CN"
+    props.keywords = OUTPUT_MARK
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

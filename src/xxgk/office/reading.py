@@ -22,15 +22,38 @@ def input_suffixes() -> set[str]:
     return SUFFIXES | set(PUBLISHED)
 
 
+# Written into everything the office writes (summary workbook, dashboard, letters) so that a
+# later audit of the same folder does not take them for reports.
+OUTPUT_MARK = "xxgk-office-output"
+
+
+def is_office_output(path: Path) -> bool:
+    """Is this a file the office wrote (found by :data:`OUTPUT_MARK`)?"""
+    import zipfile
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".html", ".htm"):
+            with open(path, "rb") as fh:
+                return OUTPUT_MARK.encode() in fh.read(4096)
+        if suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(path) as z:
+                return OUTPUT_MARK.encode() in z.read("docProps/core.xml")[:20000]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return False
+
+
 def expand(names: list[str]) -> list[Path]:
-    """Each name as given; a folder as every report file in it (sub-folders too), sorted."""
+    """Each name as given; a folder as every report file in it (sub-folders too), sorted, less
+    what the office itself wrote there."""
     suffixes = input_suffixes()
     out: list[Path] = []
     for name in names:
         path = Path(name)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-                           and not p.name.startswith((".", "~$")))
+                           and not p.name.startswith((".", "~$")) and not is_office_output(p))
             if not found:
                 raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.json/.xlsx/.html/.docx/.pdf/.txt）。")
             out += found

@@ -23,6 +23,7 @@ from xxgk.errors import InputError
 from xxgk.fileio import free_name, write_atomic
 from xxgk.office.definitions import statuses
 from xxgk.office.indicators import indicators
+from xxgk.office.reading import OUTPUT_MARK
 from xxgk.office.tables import KEY_FIGURES, OfficeTables
 from xxgk.spec import load_format
 
@@ -182,6 +183,8 @@ def build_summary(t: OfficeTables) -> bytes:
             for c, v in enumerate([x["path"], x["error"], x["checked_at"]], 1):
                 put(ws, r, c, v)
         _protect(ws)
+    wb.properties.title = "政府信息公开工作年度报告审核汇总"
+    wb.properties.keywords = OUTPUT_MARK
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
