@@ -5,6 +5,7 @@ store both finish, and a store locked too long gives a Chinese message."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from office_region import agency_names, make_region, write_region
 from xxgk.cli import main
@@ -230,3 +232,40 @@ def test_a_file_gone_from_the_folder_leaves_the_store_but_decisions_stay(tmp_pat
 
     rows = list(load_workbook(tmp_path / "汇总.xlsx")["问题清单"].iter_rows(min_row=2, values_only=True))
     assert rows and all(r[11] == "确认有误" and r[12] == "待重报" for r in rows if r[1] == name)
+
+
+def test_kill_minus_9_while_rereading_keeps_every_decision(region, tmp_path, capsys):
+    folder, paths = region
+    shutil.copytree(folder / "in", tmp_path / "in")
+    root = paths_root(paths)
+    db = tmp_path / "审核.sqlite"
+    assert main(["audit", str(tmp_path / "in"), "--db", str(db)]) == 1
+    name = agency_names(52)[3]
+    assert main(["review", "--db", str(db), "--agency", name, "--status", "确认有误", "--note", "已通知重报"]) == 0
+    decided = sqlite3.connect(db).execute("SELECT * FROM reviews ORDER BY finding_id").fetchall()
+    assert decided
+    # Every report is republished with one sentence added: the next run reads them all again.
+    new_hashes = []
+    for path in paths.values():
+        copy_path = tmp_path / "in" / path.relative_to(root)
+        report = load_json(copy_path)
+        report.texts["s6.other"] = "无其他需要报告的事项。"
+        copy_path.write_text(report.to_json(), encoding="utf-8")  # as the agency would replace it
+        new_hashes.append(hashlib.sha256(copy_path.read_bytes()).hexdigest())
+    marks = ",".join(f"'{h}'" for h in new_hashes)
+    proc = _xxgk("audit", str(tmp_path / "in"), "--db", str(db), cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _count(db, f"SELECT count(*) FROM files WHERE hash IN ({marks})") < 5:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT * FROM reviews ORDER BY finding_id").fetchall() == decided
+    capsys.readouterr()
+    assert main(["audit", str(tmp_path / "in"), "--db", str(db), "--to", str(tmp_path / "汇总.xlsx")]) == 1
+    assert "重新打开" not in capsys.readouterr().out  # the values the decisions compared did not change
+    rows = list(load_workbook(tmp_path / "汇总.xlsx")["问题清单"].iter_rows(min_row=2, values_only=True))
+    mine = [r for r in rows if r[1] == name]
+    assert mine and all((r[11], r[12]) == ("确认有误", "已通知重报") for r in mine)
