@@ -154,7 +154,8 @@ class Context:
         )
 
 
-def _terms(expr: str) -> list[tuple[int, str]]:
+@cache
+def _terms(expr: str) -> tuple[tuple[int, str], ...]:
     tokens = re.findall(r"[+-]|[^\s+-]+", expr)
     out, sign = [], 1
     for tok in tokens:
@@ -163,7 +164,7 @@ def _terms(expr: str) -> list[tuple[int, str]]:
         else:
             out.append((sign, tok))
             sign = 1
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def check(name: str) -> Callable[[Check], Check]:
 def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
     noted = {n.key for n in ctx.report.notes}
     cells = ctx.report.cells
-    hints = _blank_hints(ctx)
+    hints: dict[str, list[tuple[Any, str]]] | None = None  # worked out at the first blank input cell
     for key, cell in ctx.fmt.cells.items():
         if cells.get(key) is not None or key in noted:
             continue
@@ -218,7 +219,7 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.finding(rule, where=key, cells=[key], right=value, label=label,
                               value=value, template=rule.params["total_message"])
-        elif key in hints:
+        elif key in (hints := _blank_hints(ctx) if hints is None else hints):
             yield ctx.finding(rule, where=key, cells=[key], label=label, hint=_hint_text(hints[key]),
                               template=rule.params["hint_message"])
         else:

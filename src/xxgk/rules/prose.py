@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache, lru_cache
 
 # A count as written in prose: "3119", "3,119", "十二", "两". {N} in catalogue patterns.
 # Linear time (issue 10): a number starts only where no number goes on (not after a digit, nor
@@ -25,6 +26,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
+@lru_cache(maxsize=512)  # the same texts are compacted by many rules
 def compact(text: str) -> str:
     """Text with all white space removed: PDF-extracted prose has spaces around digits and
     line breaks inside words, which must not break a pattern."""
@@ -229,6 +231,7 @@ class ItemFigure:
     decimals: int  # digits after the point as written (amounts are compared at that precision)
 
 
+@cache
 def _t2_patterns(kind: str, verb: str, item: str) -> list[re.Pattern[str]]:
     v, i = f"(?:{verb})", f"(?:{item})"
     earlier = r"(?:[^\d，,。；;]{0,12}?\d+(?:件|个|部|份)、)?"  # "制发规章1件、规范性文件5件"
@@ -246,10 +249,17 @@ def _t2_patterns(kind: str, verb: str, item: str) -> list[re.Pattern[str]]:
     raise ValueError(kind)
 
 
+@cache
+def _item_named(item: str) -> re.Pattern[str]:
+    return re.compile(item)
+
+
 def item_figures(text: str, kind: str, verb: str, item: str, year: int) -> list[ItemFigure]:
     """Every figure ``text`` plainly states for one 表二 item (see the note above)."""
     out: list[ItemFigure] = []
     flat = compact(text)
+    if not _item_named(item).search(flat):  # every pattern needs the item: most texts never name it
+        return out
     patterns = _t2_patterns(kind, verb, item)
     for sent in re.finditer(r"[^。；;！？!?]+", flat):
         # A year names the period of its whole sentence: "截至2023年底，现行有效……".
