@@ -41,6 +41,18 @@ def corpus_dir() -> Path | None:
     return SHARED if SHARED.is_dir() else None
 
 
+def report_path(entry: dict[str, Any]) -> Path | None:
+    """Where the file of one manifest entry is: the corpus folder, else (for the reports that are
+    also shared examples) ../shared/examples, which every checkout and CI run has beside it."""
+    folder = corpus_dir()
+    if folder is not None:
+        return folder / entry["file"]
+    if entry.get("shared_example"):
+        path = SHARED.parent / "examples" / entry["shared_example"]
+        return path if path.is_file() else None
+    return None
+
+
 def missing_reason() -> str:
     return (f"语料库文件夹不存在：请设置环境变量 {ENV}，或把文件放到 {SHARED}。"
             f" / Corpus folder not found: set {ENV} or place the files in {SHARED}.")

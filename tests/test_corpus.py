@@ -24,10 +24,10 @@ from corpus_data import (
     Expected,
     Outcome,
     audit_outcome,
-    corpus_dir,
     load_expected,
     load_manifest,
     missing_reason,
+    report_path,
     sha256,
 )
 from xxgk.rules import rule_ids
@@ -88,10 +88,9 @@ def test_comparison_names_every_difference() -> None:
 
 @pytest.mark.parametrize(("entry", "exp"), _params())
 def test_corpus_report(entry: dict, exp) -> None:
-    folder = corpus_dir()
-    if folder is None:
+    path = report_path(entry)
+    if path is None:
         pytest.skip(missing_reason())
-    path = folder / entry["file"]
     assert path.is_file(), f"{path} missing from the corpus folder"
     assert sha256(path) == entry["sha256"], f"{path} is not the file the manifest records"
     outcome = audit_outcome(path, exp)

@@ -243,6 +243,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from xxgk.office import commands as office
+
+    if office.wanted(args):  # the collecting office: a store, reviews, summary outputs
+        return office.audit(args)
     from xxgk.batch import FileFailure
     from xxgk.importer.audit import (
         Audit,
@@ -295,6 +299,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return worst
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from xxgk.office import commands as office
+
+    return office.review(args)
+
+
+def _office_audit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", nargs="?", const=True, metavar="审核库",
+                   help="把结果存入审核库（SQLite），再次运行只重读新增或改动的文件；不写文件名则为当前文件夹的 审核.sqlite")
+    p.add_argument("--jobs", type=int, metavar="N", help="用 N 个进程读取文件（默认 1）")
+    p.add_argument("--roster", metavar="单位名单", help="单位名单 .xlsx/.csv（列：单位、级别、上级），列出未报送的单位")
+    p.add_argument("--to", action="append", metavar="输出文件",
+                   help="写出汇总：汇总.xlsx（汇总工作簿）或 汇总.html（汇总网页），可重复")
+    p.add_argument("--letters", metavar="目录", help="为每个有待整改问题的单位写一份整改通知（.docx）到该目录")
+
+
+def _office_review_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("refs", nargs="*", metavar="问题编号", help="问题编号（汇总工作簿“问题清单”第一列），可多个")
+    p.add_argument("--db", default=None, metavar="审核库", help="审核库文件（默认当前文件夹的 审核.sqlite）")
+    p.add_argument("--status", metavar="状态", help="待核实、确认有误、不是问题 或 已整改")
+    p.add_argument("--note", metavar="备注", help="备注（不填则保留原备注）")
+    p.add_argument("--rule", metavar="规则编号", help="批量：该规则的全部问题")
+    p.add_argument("--agency", metavar="单位", help="批量：该单位的全部问题")
+    p.add_argument("--year", type=int, metavar="年度", help="批量时只选该年度")
+    p.add_argument("--from", dest="source", metavar="汇总工作簿",
+                   help="读回汇总工作簿中填写的“状态”“备注”列（有一行不合格则整个文件不读入）")
+
+
 # ------------------------------------------------------------------ parser
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
@@ -329,6 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", action="store_true", help="只列出汇总表，不逐份列出校验结果")
     p.add_argument("--disable", action="append", default=[], metavar="规则编号",
                    help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
+    _office_audit_options(p)
+
+    p = add("review", cmd_review, "记录审核结论（待核实/确认有误/不是问题/已整改）：按问题编号、按规则和单位批量，或读回汇总工作簿")
+    _office_review_options(p)
 
     p = add("schema", cmd_schema, "输出年报 JSON 的 JSON Schema（由格式数据生成）")
     p.add_argument("--format-version", default="2021", metavar="版本", help="格式版本，默认 2021")

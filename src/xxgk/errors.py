@@ -20,3 +20,11 @@ class InputError(Exception):
         if not self.details:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {d}" for d in self.details)
+
+
+def unreadable(path: object, exc: OSError) -> InputError:
+    """A file the system will not let us read (permissions, a lock), refused by name."""
+    from pathlib import Path
+
+    return InputError(f"无法读取文件 {Path(str(path)).name}（{exc.strerror or type(exc).__name__}）。"
+                      "请检查文件的读取权限，或确认它没有被其他程序锁定。")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fnmatch import fnmatchcase
@@ -105,6 +105,25 @@ class _Values:
         return "、".join(parts)
 
 
+def _change(report: Report, v: _Values) -> Callable[[str], str]:
+    """``较上年("t3.new.total")``: "，较上年增长12.3%" (下降 / 与上年持平) when last year's report
+    is known and both years have the figure (last year's not 0); otherwise nothing."""
+
+    def phrase(expr: str) -> str:
+        if report.previous is None or report.previous.format != report.format:
+            return ""
+        now, before = v.value(expr), _Values(report.previous).value(expr)
+        if now is None or not before:
+            return ""
+        pct = (Decimal(now) - Decimal(before)) / Decimal(before) * 100
+        shown = f"{abs(pct):.1f}"
+        if shown == "0.0":
+            return "，与上年持平"
+        return f"，较上年{'增长' if pct > 0 else '下降'}{shown}%"
+
+    return phrase
+
+
 def _provincial(report: Report) -> str:
     raw = report.facts.get("basis.provincial")
     name = str(raw).strip() if raw else ""
@@ -123,6 +142,7 @@ def context(report: Report) -> dict[str, Any]:
         "值": v.value,
         "数": v.shown,
         "列举": v.listing,
+        "较上年": _change(report, v),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xxgk.errors import InputError
+from xxgk.errors import InputError, unreadable
 from xxgk.report import Report, load_json
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -16,8 +16,7 @@ def read_report(path: str | Path) -> Report:
     try:
         return _read_report(path)
     except OSError as exc:
-        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
-                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+        raise unreadable(path, exc) from None
 
 
 def _read_report(path: str | Path) -> Report:

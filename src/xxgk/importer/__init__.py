@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xxgk.errors import InputError
+from xxgk.errors import InputError, unreadable
 from xxgk.importer.doc import Document
 from xxgk.importer.sections import headings_run_in, read_sections
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
@@ -157,8 +157,7 @@ def import_report(path: str | Path) -> ImportResult:
     try:
         return _import_report(path)
     except OSError as exc:
-        raise InputError(f"无法读取文件 {Path(path).name}（{exc.strerror or type(exc).__name__}）。"
-                         "请检查文件的读取权限，或确认它没有被其他程序锁定。") from None
+        raise unreadable(path, exc) from None
 
 
 def _import_report(path: str | Path) -> ImportResult:
