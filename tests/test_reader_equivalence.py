@@ -192,6 +192,42 @@ SHEET_EDITS = {
 }
 
 
+def _shared_totals(s: str) -> str:
+    """表三's row totals (column J) as Excel writes a filled-down formula: the first cell holds
+    the text, the others refer to it."""
+    rows = [int(r) for r in re.findall(r'<c r="J(\d+)"[^>]*><f>SUM\(D\d+:I\d+\)</f>', s)]
+    assert len(rows) > 5
+    first, last = rows[0], rows[-1]
+
+    def share(m: re.Match[str]) -> str:
+        row = int(m.group(1))
+        if row == first:
+            return f'<c r="J{row}"{m.group(2)}><f t="shared" ref="J{first}:J{last}" si="0">{m.group(3)}</f>'
+        return f'<c r="J{row}"{m.group(2)}><f t="shared" si="0"/>'
+
+    return re.sub(r'<c r="J(\d+)"([^>]*)><f>(SUM\(D\d+:I\d+\))</f>', share, s)
+
+
+def test_shared_formulas_in_totals_are_read_the_fast_way(tmp_path: Path) -> None:
+    path = patched(tmp_path, "xl/worksheets/sheet4.xml", _shared_totals)
+    assert b't="shared"' in zipfile.ZipFile(path).read("xl/worksheets/sheet4.xml")
+    assert_same(path)
+    reader._load_needed(path)
+
+
+def test_a_shared_formula_in_an_input_cell_is_left_to_openpyxl(tmp_path: Path) -> None:
+    """Its text (shown in the finding) is openpyxl's translation of the first cell's."""
+    def edit(s: str) -> str:
+        s = re.sub(r'<c r="D5"([^>]*?)( t="n")?>(<v>\d+</v>)?</c>',
+                   r'<c r="D5"\1><f t="shared" ref="D5:D6" si="7">1+1</f></c>', s)
+        return re.sub(r'<c r="D6"([^>]*?)( t="n")?>(<v>\d+</v>)?</c>', r'<c r="D6"\1><f t="shared" si="7"/></c>', s)
+
+    path = patched(tmp_path, "xl/worksheets/sheet4.xml", edit)
+    assert_same(path)
+    with pytest.raises(reader.package.Unusual):
+        reader._load_needed(path)
+
+
 @pytest.mark.parametrize("sheet", [3, 4, 6])
 @pytest.mark.parametrize("change", sorted(SHEET_EDITS))
 def test_damaged_or_hostile_sheets(tmp_path: Path, change: str, sheet: int) -> None:

@@ -112,10 +112,11 @@ class Package:
             self.strings = _Strings(_xml(self.read(self.book.strings), b"sst") if self.book.strings else b"")
         return self.strings
 
-    def take(self, sheet: str, cells: tuple[Cell, ...]) -> Cells:
-        """``cells`` of ``sheet``, in the order the sheet stores them (row by row)."""
+    def take(self, sheet: str, cells: tuple[Cell, ...], loose: frozenset[Cell] = frozenset()) -> Cells:
+        """``cells`` of ``sheet``, in the order the sheet stores them (row by row). For the
+        ``loose`` ones only whether they hold a formula matters, not its text (a total)."""
         try:
-            return _take(self._sheet(sheet), cells, self._strings, self.date_styles)
+            return _take(self._sheet(sheet), cells, self._strings, self.date_styles, loose)
         except _FAILURES as exc:
             raise Unusual(type(exc).__name__) from None
 
@@ -234,7 +235,8 @@ _TEXT = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.DOTALL)
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.DOTALL)
 
 
-def _take(data: bytes, cells: tuple[Cell, ...], strings: Callable[[], _Strings], date_styles: frozenset[int]) -> Cells:
+def _take(data: bytes, cells: tuple[Cell, ...], strings: Callable[[], _Strings], date_styles: frozenset[int],
+          loose: frozenset[Cell] = frozenset()) -> Cells:
     start = data.find(b"<sheetData")
     out = Cells({}, {}, {})
     if start < 0:
@@ -265,7 +267,7 @@ def _take(data: bytes, cells: tuple[Cell, ...], strings: Callable[[], _Strings],
         k = find(b"</c>", j)
         if k == j + 1:  # <c r="D5" s="3"></c>
             continue
-        _cell(cell, data[i + len(token): j], data[j + 1: k], out, strings, date_styles)
+        _cell(cell, data[i + len(token): j], data[j + 1: k], out, strings, date_styles, cell in loose)
     return out
 
 
@@ -284,18 +286,21 @@ def _type(attrs: bytes) -> bytes:
 
 
 def _cell(cell: Cell, attrs: bytes, inner: bytes, out: Cells, strings: Callable[[], _Strings],
-          date_styles: frozenset[int]) -> None:
+          date_styles: frozenset[int], loose: bool = False) -> None:
     t = _type(attrs)
     if inner.startswith(b"<f"):
         end = inner.find(b">")
         fattrs = inner[2:end]
-        if b"t=" in fattrs and b'"normal"' not in fattrs:  # shared/array/data-table formula
-            raise Unusual("formula kind")
+        kind = _T.search(fattrs)
         if fattrs.endswith(b"/"):
             text, rest = "", inner[end + 1:]
         else:
             close = inner.find(b"</f>", end)
             text, rest = _text(inner[end + 1: close]), inner[close + 4:]
+        if kind and kind.group(1) != b"normal" and not loose:
+            # A shared, array or data-table formula: its text as openpyxl gives it (a shared one
+            # translated from its first cell) is the general reader's to work out.
+            raise Unusual("formula kind")
         out.formulas[cell] = "=" + text
         out.cached[cell] = _value(t, attrs, rest, strings, date_styles)
         return

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -145,12 +146,12 @@ def _load_needed(path: Path) -> WorkbookData:
     """Only the cells our names point to (see :mod:`xxgk.workbook.package`); last year's
     figures only if the workbook holds a last year."""
     with package.Package(path) as pkg:
-        refs, first, previous = _plan(pkg.book)
-        taken = {sheet: pkg.take(sheet, cells) for sheet, cells in first.items()}
+        refs, first, previous, loose = _plan(pkg.book)
+        taken = {sheet: pkg.take(sheet, cells, loose.get(sheet, frozenset())) for sheet, cells in first.items()}
         year = refs.get(("previous", "year"))
         if year is not None and year.sheet in taken and taken[year.sheet].values.get((year.row, year.column)) not in (None, ""):
             for sheet, cells in previous.items():
-                more = pkg.take(sheet, cells)
+                more = pkg.take(sheet, cells, loose.get(sheet, frozenset()))
                 if sheet in taken:
                     for mine, theirs in zip((taken[sheet].values, taken[sheet].formulas, taken[sheet].cached),
                                             (more.values, more.formulas, more.cached), strict=True):
@@ -172,23 +173,39 @@ def _load_needed(path: Path) -> WorkbookData:
 _Plan = dict[str, tuple[tuple[int, int], ...]]
 
 
-def _plan(book: package.Book) -> tuple[dict[tuple[str, str], Ref | None], _Plan, _Plan]:
+def _plan(book: package.Book) -> tuple[dict[tuple[str, str], Ref | None], _Plan, _Plan,
+                                      dict[str, frozenset[tuple[int, int]]]]:
     """What to take from a workbook with these names: the names' targets, then per sheet the
     cells to take always and those of last year's figures (taken if last year's year is
-    filled), each in the order a sheet stores them. Worked out once per distinct workbook.xml."""
+    filled), each in the order a sheet stores them, and the cells whose formula text
+    :class:`_Reader` never shows (totals, cover, meta, last year: it only asks whether there is
+    a formula). Worked out once per distinct workbook.xml."""
     memo = book.plans.get("reader")
     if memo is None:
         refs = name_refs(book.names)
         present = {name for name, _part in book.sheets}
         first: dict[str, set[tuple[int, int]]] = {}
         previous: dict[str, set[tuple[int, int]]] = {}
+        loose: dict[str, set[tuple[int, int]]] = {}
+        totals = _totals_everywhere()
         for (kind, key), r in refs.items():
             if r is None or kind == "check" or r.sheet not in present:
                 continue
             later = kind == "previous" and key not in ("year", "format")
             (previous if later else first).setdefault(r.sheet, set()).add((r.row, r.column))
-        memo = book.plans["reader"] = (refs, *({s: tuple(sorted(c)) for s, c in plan.items()} for plan in (first, previous)))
+            if kind not in ("value", "draft") or key in totals:
+                loose.setdefault(r.sheet, set()).add((r.row, r.column))
+        memo = book.plans["reader"] = (refs, *({s: tuple(sorted(c)) for s, c in plan.items()} for plan in (first, previous)),
+                                       {s: frozenset(c) for s, c in loose.items()})
     return memo
+
+
+@cache
+def _totals_everywhere() -> frozenset[str]:
+    """Keys that are a total in every format that has them (their formula text is never shown)."""
+    fmts = [load_format(v) for v in available_versions()]
+    keys = {k for f in fmts for k in f.cells}
+    return frozenset(k for k in keys if all(f.cells[k].total_of for f in fmts if k in f.cells))
 
 
 def _refuse_file(path: Path) -> None:
