@@ -61,6 +61,9 @@ def test_internal_error_in_one_file_is_recorded_and_the_batch_goes_on(
     assert code == 3
     assert "Traceback" not in out + err and "内部错误" in err
     assert "无法读取 3 份" in out
+    assert "本次退出码为 3。" in out  # the summary states the code the command returns
+    code, out, _ = run(capsys, "audit", folder, "--summary", "--format", "json")
+    assert code == json.loads(out)["exit_code"] == 3
     assert "a bug in the reader" in (tmp_path / "logs" / "xxgk.log").read_text(encoding="utf-8")
 
 

@@ -261,7 +261,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     disabled = _disabled(args)
     files = expand_inputs(args.files)
-    worst, many = EXIT_OK, len(files) > 1
+    many = len(files) > 1
     # Streamed: each file's result is written out and dropped; only its summary row is kept (on disk).
     summary = Summary()
     each = JsonList(sys.stdout, bare_if_one=not many) if args.format == "json" and not args.summary else None
@@ -276,11 +276,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 raise
             failed = FileFailure.of(name, exc)
             print(f"{name}：{failed.message}", file=sys.stderr)
-            audit = Audit(str(name), error=failed.reason)
-            worst = max(worst, failed.exit_code)
+            audit = Audit(str(name), error=failed.reason, internal=failed.exit_code == EXIT_INTERNAL)
         else:
-            if audit.errors:
-                worst = max(worst, EXIT_FINDINGS)
             if args.format == "text" and not args.summary:
                 print(render_audit(audit, limit=args.limit))
         summary.add(audit)
@@ -296,7 +293,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         elif many or args.summary:
             print("【汇总】")
             sys.stdout.write(summary_table(summary))
-    return worst
+        return summary.exit_code  # the rule the summary prints (BATCH_EXIT_RULE)
 
 
 def cmd_review(args: argparse.Namespace) -> int:

@@ -27,8 +27,9 @@ AUDIT_DISABLED = ("FACT-BLANK",)
 REFUSED, READ, CHECKED = "refused", "read", "checked"
 STATUS_LABELS = {REFUSED: "无法读取", READ: "已读取、未校验", CHECKED: "已校验"}
 
-# The exit code of a batch, worst first: any file refused → 2, else any 错误 → 1, else 0.
-BATCH_EXIT_RULE = "退出码：有文件无法读取为 2；否则有文件有错误为 1；否则为 0。"
+# The exit code of a batch, worst first: an internal error reading a file → 3, else any file
+# refused → 2, else any 错误 → 1, else 0.
+BATCH_EXIT_RULE = "退出码：有文件读取时发生内部错误为 3；否则有文件无法读取为 2；否则有文件有错误为 1；否则为 0。"
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Audit:
     error: str = ""  # why the file could not be read, or (read but not checked) not checked
     checked: bool = True  # False: read, but the rules could not be run on it
     disabled: tuple[str, ...] = ()  # rules the command switched off (listed in the output)
+    internal: bool = False  # not read because of an internal error (its trace is in the log)
 
     @property
     def errors(self) -> int:
@@ -56,11 +58,16 @@ class Audit:
 
 
 def batch_exit_code(audits: Sequence[Audit]) -> int:
-    """The exit code of a batch (:data:`BATCH_EXIT_RULE`): 2 if any file was refused or could
-    not be checked, else 1 if any has 错误, else 0."""
-    if any(a.status != CHECKED for a in audits):
-        return 2
-    return 1 if any(a.errors for a in audits) else 0
+    """The exit code of a batch (:data:`BATCH_EXIT_RULE`)."""
+    return exit_code(internal=any(a.internal for a in audits),
+                     not_checked=any(a.status != CHECKED for a in audits),
+                     with_errors=any(a.errors for a in audits))
+
+
+def exit_code(*, internal: bool, not_checked: bool, with_errors: bool) -> int:
+    """:data:`BATCH_EXIT_RULE`: 3 if reading a file met an internal error, else 2 if any file was
+    refused or could not be checked, else 1 if any has 错误, else 0."""
+    return 3 if internal else 2 if not_checked else 1 if with_errors else 0
 
 
 def expand_inputs(names: Sequence[str | Path]) -> list[str]:
@@ -163,6 +170,7 @@ class Summary:
         self.files = 0
         self.count = {CHECKED: 0, READ: 0, REFUSED: 0}
         self.with_errors = 0
+        self.internal = 0
         self._rows = tempfile.TemporaryFile("w+", encoding="utf-8")
 
     @classmethod
@@ -177,6 +185,7 @@ class Summary:
         row = summary_row(self.files, audit)
         self.count[row["status"]] += 1
         self.with_errors += bool(row.get("errors"))
+        self.internal += audit.internal
         self._rows.write(json.dumps(row, ensure_ascii=False) + "\n")
         return row
 
@@ -190,9 +199,8 @@ class Summary:
     @property
     def exit_code(self) -> int:
         """:data:`BATCH_EXIT_RULE`, as :func:`batch_exit_code`."""
-        if self.count[READ] or self.count[REFUSED]:
-            return 2
-        return 1 if self.with_errors else 0
+        return exit_code(internal=bool(self.internal), not_checked=bool(self.count[READ] or self.count[REFUSED]),
+                         with_errors=bool(self.with_errors))
 
     def head(self) -> dict[str, Any]:
         return {
