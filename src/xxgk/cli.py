@@ -393,10 +393,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", nargs="?", default="xxgk-示例输出", metavar="目录",
                    help="输出文件夹（默认 ./xxgk-示例输出；已有同名文件时另起新名，不覆盖）")
 
-    p = add("addin", cmd_addin, "Excel 加载项：build 构建 .xlam；install / uninstall 为当前用户安装或卸载（仅 Windows）")
+    p = add("addin", cmd_addin, "加载项：build 构建 Excel 的 .xlam；install / uninstall 为当前用户安装或卸载（Excel 仅 Windows；加 --wps 为 WPS 加载项，Windows、Linux）")
     p.add_argument("action", choices=["build", "install", "uninstall"], metavar="操作",
                    help="build（构建，任何系统）、install（安装）、uninstall（卸载）")
-    p.add_argument("-o", "--output", metavar="输出文件", help="build 的输出文件（默认 ./xxgk.xlam，已有则替换）")
+    p.add_argument("-o", "--output", metavar="输出文件", help="build 的输出文件（默认 ./xxgk.xlam；已有的文件只在是先前构建的加载项时替换）")
     p.add_argument("--wps", nargs="?", const="", metavar="目录",
                    help="WPS 加载项：build --wps 目录 构建离线部署包；install --wps / uninstall --wps 为当前用户安装或卸载")
 
