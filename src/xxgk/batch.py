@@ -7,8 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from xxgk.cli import EXIT_INPUT, EXIT_INTERNAL
-from xxgk.errors import InputError
+from xxgk.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 
 @dataclass(frozen=True)

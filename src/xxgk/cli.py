@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from xxgk import __version__
-from xxgk.errors import InputError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+from xxgk.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
 
 # argparse's own words, in Chinese: everything a user sees is Chinese.
 _ARGPARSE_ZH = {

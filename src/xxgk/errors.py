@@ -7,6 +7,10 @@ prints ``message`` and exits 2; the add-in shows it in an alert.
 
 from __future__ import annotations
 
+# The exit codes of every command: no 错误; 错误 found (or export refused); input refused;
+# an internal error (the trace is in the log).
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
 
 class InputError(Exception):
     """Input that cannot be used. ``message`` is Chinese and says what to do."""

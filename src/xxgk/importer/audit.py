@@ -67,7 +67,9 @@ def batch_exit_code(audits: Sequence[Audit]) -> int:
 def exit_code(*, internal: bool, not_checked: bool, with_errors: bool) -> int:
     """:data:`BATCH_EXIT_RULE`: 3 if reading a file met an internal error, else 2 if any file was
     refused or could not be checked, else 1 if any has 错误, else 0."""
-    return 3 if internal else 2 if not_checked else 1 if with_errors else 0
+    from xxgk.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
+
+    return EXIT_INTERNAL if internal else EXIT_INPUT if not_checked else EXIT_FINDINGS if with_errors else EXIT_OK
 
 
 def expand_inputs(names: Sequence[str | Path]) -> list[str]:
