@@ -63,7 +63,6 @@ META_LABELS = {
     "disabled_rules": "停用的校验规则（逗号分隔）",
 }
 META_FORMULAS = ("year", "agency")  # follow the cover
-PREVIOUS_HEAD = ("year", "agency", "format")
 MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit
 
 _KIND_PROMPTS = {
