@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from xxgk.export.tables import CORNER, ROW_HEADER, TITLE, Grid, grids, subtopic_text
+from xxgk.export.tables import CORNER, PLACEHOLDER_RE, ROW_HEADER, TITLE, Grid, grids, subtopic_text
 from xxgk.report import Report
 
 # ---------------------------------------------------------------- GB/T 9704-2012 numbers
@@ -52,7 +52,6 @@ TABLE_LAYOUT = {
 }
 
 T3_SECTION = "s3"
-PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】【]*)?】)")  # [^】【]: linear on unclosed ones
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 
