@@ -210,9 +210,7 @@ def _book(workbook: bytes, rels: bytes) -> Book:
 @lru_cache(maxsize=16)
 def _date_styles(styles: bytes) -> frozenset[int]:
     """Indexes of the cell formats that make openpyxl read a number as a date or duration."""
-    if not styles:
-        return frozenset()
-    if b"numFmtId" not in styles:
+    if b"numFmtId" not in styles:  # also no styles part at all (b"")
         return frozenset()
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
