@@ -98,7 +98,7 @@ def _failed(outcome: Outcome, exc: Exception) -> None:
         where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
     outcome.message = (
         f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
-        "也可以先保存工作簿，关闭 Excel 后重新打开再试。"
+        "也可以先保存工作簿，关闭 Excel（或 WPS）后重新打开再试。"
     )
 
 
