@@ -27,6 +27,10 @@ MAX_LINKS = 20  # per finding; more are summed up in the last column
 MAX_LISTED = 8  # findings listed in an alert
 FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel parses as a formula when assigned
 
+# Export writes beside the workbook: refused (xlwings and WPS alike) when there is no such folder.
+NOT_SAVED = ("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。"
+             "请先把工作簿“另存为”到本机文件夹，再点“导出”。")
+
 EXPORT_FORMATS = {"export_all": ("docx", "html", "json"), "export_docx": ("docx",),
                   "export_html": ("html",), "export_json": ("json",)}
 
@@ -94,7 +98,7 @@ def _failed(outcome: Outcome, exc: Exception) -> None:
         where = f"详细信息已写入日志文件：\n{outcome.log}\n请把该文件发给维护人员；"
     outcome.message = (
         f"出现内部错误，操作未完成。{_unchanged(outcome)}\n{where}"
-        "也可以先保存工作簿，关闭 Excel 后重新打开再试。"
+        "也可以先保存工作簿，关闭 Excel（或 WPS）后重新打开再试。"
     )
 
 
@@ -367,7 +371,7 @@ def plan_export(snap: Snapshot, outcome: Outcome, *, folder: str | Path | None =
     if outdir is None:
         outdir = ask()
     if outdir is None:
-        raise InputError("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。请先把工作簿“另存为”到本机文件夹，再点“导出”。")
+        raise InputError(NOT_SAVED)
     if not outdir.is_dir():
         raise InputError(f"导出文件夹不存在：{outdir}。请先把工作簿保存到一个本机文件夹。")
     try:

@@ -159,7 +159,7 @@ def export(
     folder = output_folder(outdir)
     render = renderers()
     # Render everything before writing anything: a rendering failure leaves no partial set.
-    render["json"] = functools.partial(_render_json, disabled=tuple(disabled))
+    render["json"] = functools.partial(_render_json, disabled=disabled)
     payloads = {fmt: render[fmt](report) for fmt in wanted}
     base = stem or default_stem(report)
     written: list[Path] = []

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from xxgk.export.tables import CORNER, ROW_HEADER, TITLE, Grid, grids, subtopic_text
+from xxgk.export.tables import CORNER, PLACEHOLDER_RE, ROW_HEADER, TITLE, Grid, grids, subtopic_text
 from xxgk.report import Report
 
 # ---------------------------------------------------------------- GB/T 9704-2012 numbers
@@ -52,7 +52,6 @@ TABLE_LAYOUT = {
 }
 
 T3_SECTION = "s3"
-PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】【]*)?】)")  # [^】【]: linear on unclosed ones
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24}。)(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -383,7 +382,8 @@ def build(report: Report) -> DocumentObject:
 
     agency = report.agency.strip() or "【待填写：机关名称】"
     doc.add_paragraph(agency, style="Title")
-    doc.add_paragraph(f"{report.year}年政府信息公开工作年度报告", style="Title")
+    title = f"{report.year}年政府信息公开工作年度报告"  # the agency's name goes before it
+    doc.add_paragraph(title, style="Title")
     doc.add_paragraph("", style="Normal")  # GB/T 9704: 标题下空一行
 
     for _key, text in _texts_of(report, ""):
@@ -407,8 +407,7 @@ def build(report: Report) -> DocumentObject:
 
     props = doc.core_properties
     # Core properties hold at most 255 characters; the document itself keeps the full name.
-    suffix = f"{report.year}年政府信息公开工作年度报告"
-    props.title = report.agency[:255 - len(suffix)] + suffix
+    props.title = report.agency[:255 - len(title)] + title
     props.author = (report.agency or "xxgk")[:255]
     props.last_modified_by = "xxgk"
     props.subject = "政府信息公开工作年度报告"

@@ -17,11 +17,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from xxgk import __version__
-from xxgk.export.tables import CORNER, DATA, ROW_HEADER, TITLE, GridCell, grids, subtopic_text
+from xxgk.export.tables import CORNER, DATA, PLACEHOLDER_RE, ROW_HEADER, TITLE, GridCell, grids, subtopic_text
 from xxgk.report import Report
 from xxgk.resources import templates_dir
 
-PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】【]*)?】)")  # [^】【]: linear on unclosed ones
 LEAD_RE = re.compile(r"^([^。；！？\n]{2,24})。(.+)$", re.S)
 CN_NUMERALS = "一二三四五六七八九十"
 

@@ -7,6 +7,7 @@ label paths of the format (``Axis.labels``), so a label is never typed here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from xxgk.report import Report
@@ -185,6 +186,10 @@ def grids(report: Report) -> dict[str, Grid]:
     for tkey, table in fmt.tables.items():
         out[table.section] = t2_grid(fmt, report) if table.blocks else table_grid(fmt, report, tkey)
     return out
+
+
+# A blank's placeholder in a text (``【待填写】``, ``【待填写：…】``), which both exporters mark.
+PLACEHOLDER_RE = re.compile(r"(【待填写(?:：[^】【]*)?】)")  # [^】【]: linear on unclosed ones
 
 
 def subtopic_text(report: Report, key: str, label: str) -> str:

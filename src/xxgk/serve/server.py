@@ -269,6 +269,7 @@ def _workbook_folder(fullname: str) -> Path:
     (never saved, a web location, a name that is not a file there) is refused, never guessed."""
     path = Path(fullname) if fullname else None
     if path is None or "://" in fullname or not path.is_absolute() or not path.is_file():
-        raise InputError("工作簿还没有保存到本机文件夹（或保存在网络位置），不知道导出到哪里。"
-                         "请先把工作簿“另存为”到本机文件夹，再点“导出”。")
+        from xxgk.addin.buttons import NOT_SAVED
+
+        raise InputError(NOT_SAVED)
     return path.parent

@@ -13,13 +13,13 @@ Everything is checked before use (types and sizes): a bad or oversized body is a
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from xxgk import layout
 from xxgk.addin.bookio import Snapshot, parse_address
 from xxgk.addin.buttons import Outcome
 from xxgk.errors import InputError
+from xxgk.workbook.formulas import plain_number
 
 MAX_BODY = 8 * 1024 * 1024  # a filled workbook's snapshot is a few hundred KB
 MAX_SHEETS = 64
@@ -99,12 +99,6 @@ def _formulas(raw: Any, sheet: str) -> dict[tuple[int, int], str] | None:
     return out
 
 
-def _json(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
-
-
 def outcome_to_json(outcome: Outcome) -> dict[str, Any]:
     """What the add-in needs to finish the click: the writes (to unlocked cells and the program
     sheets only, as the xlwings buttons make them), the message, and for 校验 the findings with
@@ -118,7 +112,7 @@ def outcome_to_json(outcome: Outcome) -> dict[str, Any]:
         "tag": outcome.tag,
         "message": outcome.message,
         "writes": [{"sheet": w.sheet, "row": w.row, "column": w.column, "text": w.text,
-                    "values": [[_json(v) for v in r] for r in w.values]} for w in outcome.writes],
+                    "values": [[plain_number(v) for v in r] for r in w.values]} for w in outcome.writes],
         "files": [str(p) for p in outcome.files],
         "findings": [f.to_dict() for f in outcome.findings],
         "flagged": flagged,

@@ -14,7 +14,6 @@ import re
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -63,7 +62,6 @@ META_LABELS = {
     "disabled_rules": "停用的校验规则（逗号分隔）",
 }
 META_FORMULAS = ("year", "agency")  # follow the cover
-PREVIOUS_HEAD = ("year", "agency", "format")
 MAX_CELL_TEXT = 32767  # characters in one cell: Excel's limit
 
 _KIND_PROMPTS = {
@@ -317,7 +315,7 @@ class _Builder:
                     self._text_area(ws, a, str(value or ""))
             else:
                 c.font, c.alignment = S.VALUE_FONT, S.CENTER
-                c.value = _number(value)
+                c.value = F.plain_number(value)
                 dv = validations.get((a.sheet, kind))
                 if dv is None:
                     title, prompt, error = _KIND_PROMPTS[kind]
@@ -536,7 +534,7 @@ class _Builder:
             if isinstance(value, str):
                 _set_text(ws.cell(i, 3), value)
             else:
-                ws.cell(i, 3).value = _number(value)
+                ws.cell(i, 3).value = F.plain_number(value)
             self.name(key, kind, Address(title, i, 3))
             if kind in ("draft", "previous"):
                 # The add-in stores generated drafts and last year's report here without
@@ -677,12 +675,6 @@ def _set_text(c: Any, value: Any) -> None:
         c.data_type = "s"
 
 
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 def _save(wb: Workbook, results: dict[Address, Any]) -> bytes:
     """The workbook's bytes, the same for the same workbook: fixed timestamps in the document
     properties and on every zip entry (openpyxl stamps both with the current time), and every
@@ -718,7 +710,7 @@ def _with_results(xml: bytes, sheet: str, results: dict[Address, Any]) -> bytes:
         a = Address(sheet, int(row), _col_number(col.decode()))
         if a not in results:
             raise AssertionError(f"no stored result for the formula in {a}")  # a builder bug
-        value = _number(results[a])
+        value = F.plain_number(results[a])
         if isinstance(value, str):
             return b'<c r="%s%s"%s t="str"><f>%s</f><v>%s</v></c>' % (
                 col, row, attrs, formula, xml_escape(value).encode())

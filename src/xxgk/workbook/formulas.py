@@ -186,7 +186,7 @@ def results(version: str, cells: Mapping[str, Any]) -> dict[Address, Any]:
     def value(key: str) -> Any:  # as a spreadsheet reads it: a blank is 0, a total is SUM
         if fmt.cells[key].total_of:
             return sum(value(k) for k in input_leaves(version, key))
-        return _plain(cells.get(key)) or 0
+        return plain_number(cells.get(key)) or 0
 
     out: dict[Address, Any] = {at[k]: value(k) for k, c in fmt.cells.items() if c.total_of}
     shown = []
@@ -214,7 +214,8 @@ def results(version: str, cells: Mapping[str, Any]) -> dict[Address, Any]:
     return out
 
 
-def _plain(v: Any) -> Any:
+def plain_number(v: Any) -> Any:
+    """A Decimal as the int or float a cell holds; anything else as it is."""
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     return v
@@ -222,7 +223,7 @@ def _plain(v: Any) -> Any:
 
 def _text(n: Any) -> str:
     """A number joined into text with ``&``, as a spreadsheet spells it (no ".0", 15 digits)."""
-    n = _plain(n)
+    n = plain_number(n)
     if isinstance(n, float) and n.is_integer():
         n = int(n)
     return str(n) if isinstance(n, int) else f"{n:.15g}"

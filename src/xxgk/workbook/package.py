@@ -34,6 +34,7 @@ from xml.etree import ElementTree
 from lxml import etree
 
 from xxgk import zipparts
+from xxgk.layout import column_letter
 from xxgk.limits import sheet_bounds
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -209,9 +210,7 @@ def _book(workbook: bytes, rels: bytes) -> Book:
 @lru_cache(maxsize=16)
 def _date_styles(styles: bytes) -> frozenset[int]:
     """Indexes of the cell formats that make openpyxl read a number as a date or duration."""
-    if not styles:
-        return frozenset()
-    if b"numFmtId" not in styles:
+    if b"numFmtId" not in styles:  # also no styles part at all (b"")
         return frozenset()
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
@@ -277,7 +276,7 @@ _PLAIN_NUMBER = re.compile(rb'<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?(?: t="n")?(?:/
 @lru_cache(maxsize=64)
 def _tokens(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, bytes], ...]:
     """Each cell with the bytes its element starts with (``<c r="D5"``, the quote included)."""
-    return tuple((cell, b'<c r="%s%d"' % (_letters(cell[1]), cell[0])) for cell in cells)
+    return tuple((cell, b'<c r="%s%d"' % (column_letter(cell[1]).encode(), cell[0])) for cell in cells)
 
 
 def _type(attrs: bytes) -> bytes:
@@ -356,15 +355,6 @@ def _rich(inner: bytes) -> str:
     if b"<rPh" in inner:
         inner = _PHONETIC.sub(b"", inner)
     return "".join(_text(t) for t in _TEXT.findall(inner))
-
-
-@lru_cache(maxsize=64)
-def _letters(column: int) -> bytes:
-    letters = b""
-    while column:
-        column, rem = divmod(column - 1, 26)
-        letters = bytes([65 + rem]) + letters
-    return letters
 
 
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.DOTALL)

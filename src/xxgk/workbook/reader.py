@@ -560,12 +560,11 @@ class _Reader:
             note = (TEXT_NOT_TEXT, "如确为文字，请在单元格中填写文字。")
         if raw is None:
             return ""
-        if isinstance(raw, float) and raw == int(raw):
-            raw = int(raw)
+        text = _raw_text(raw)
         if note and notes is not None and key is not None:
-            shown = formula if formula is not None else f"{kind}“{raw}”"
+            shown = formula if formula is not None else f"{kind}“{text}”"
             notes.append(CellNote(key, note[0], shown, note[1], str(r)))
-        return str(raw)
+        return text
 
     def previous(self) -> Report | None:
         if ("previous", "year") not in self.refs:
