@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any
@@ -90,7 +89,3 @@ def as_dict(findings: Sequence[Finding], report: Report | None = None, source: s
         **switches_dict(report, disabled),
         "findings": [f.to_dict() for f in findings],
     }
-
-
-def render_json(results: list[dict[str, Any]]) -> str:
-    return json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False, indent=2) + "\n"
