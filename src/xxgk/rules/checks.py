@@ -53,11 +53,6 @@ class Context:
             out += [k for k in fmt.cells if fnmatchcase(k, term)] if "*" in term else [term]
         return out
 
-    def eval(self, expr: str, report: Report | None = None) -> Any:
-        """The value of ``a + b - c`` (globs summed); ``None`` if any cell is unknown."""
-        known = self.known(expr, report)
-        return known.value if known is not None and not known.blank else None
-
     def known(self, expr: str, report: Report | None = None) -> Known | None:
         """What is known of ``a + b - c``: the sum of the known cells and the cells that are not.
 
