@@ -440,11 +440,11 @@ def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 seen.add(m.start("n"))
                 said = P.parse_number(m.group("n"))
                 values = [ctx.known(e) for e in expects]
-                if said is None or values[0] is None or None in values:
+                if said is None or None in values:
                     continue
                 # Blank cells are unknown: the prose contradicts the table only if no way of
                 # filling them makes any reading of the figure agree.
-                if not all(v.contradicts(said) for v in values if v is not None):
+                if not all(v.contradicts(said) for v in values):
                     continue
                 yield ctx.finding(
                     rule,
