@@ -25,7 +25,7 @@ from xxgk.report import Report
 from xxgk.rules import Finding, Rule
 from xxgk.rules import prose as P
 from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
-from xxgk.values import format_value
+from xxgk.values import FORM_VERSION, format_value
 
 
 class _Fields(dict):
@@ -689,9 +689,6 @@ def format_year(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return
     # Tables of an imported report printed in another version: one finding for the report,
     # naming each such table and what its format lacks (the importer's table notes).
-    from xxgk.spec import load_format
-    from xxgk.values import FORM_VERSION
-
     notes = [n for n in ctx.report.notes if n.problem == FORM_VERSION]
     tables = [n for n in notes if n.key in ctx.fmt.tables]
     if not tables:
