@@ -17,7 +17,7 @@ from typing import Any
 
 from xxgk.errors import InputError, unreadable
 from xxgk.importer.doc import Document
-from xxgk.importer.sections import headings_run_in, read_sections
+from xxgk.importer.sections import headings_run_in, read_sections, signed_agency
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
@@ -271,8 +271,6 @@ def import_document(doc: Document, name: str) -> ImportResult:
     if not 1990 <= year <= 2100:
         raise InputError(f"{name}：标题中的年度 {year} 不合理，请确认文件是否正确。")
     _refuse_if_too_early(name, year)
-    from xxgk.importer.sections import signed_agency
-
     report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
     report.cells.update(tables.cells)
     report.notes = list(tables.notes)
