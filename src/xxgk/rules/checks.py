@@ -22,7 +22,7 @@ from typing import Any
 
 from xxgk import layout
 from xxgk.report import Report
-from xxgk.rules import Finding, Rule
+from xxgk.rules import Finding, Rule, catalogue
 from xxgk.rules import prose as P
 from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
 from xxgk.values import FORM_VERSION, format_value
@@ -238,8 +238,6 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def _blank_hints(ctx: Context) -> dict[str, list[tuple[Any, str]]]:
     """For a blank cell that is the only unknown of a sum or of the 表三 identity: what it would
     have to be, and by which relation. Said in the cell's own finding, not as a second one."""
-    from xxgk.rules import catalogue
-
     hints: dict[str, list[tuple[Any, str]]] = {}
     for rel in ctx.fmt.sums:
         total = ctx.cell(rel.total) if ctx.report.cells.get(rel.total) is not None else None
