@@ -8,12 +8,9 @@ from decimal import Decimal
 import pytest
 
 from fixtures import HUAIAN_T3, huaian_2024, put_tables
+from test_rules import fired
 from xxgk.report import Report
 from xxgk.rules import Finding, Severity, check
-
-
-def fired(report: Report, rule: str) -> list[Finding]:
-    return [f for f in check(report) if f.rule == rule]
 
 
 def errors(report: Report) -> list[Finding]:
