@@ -253,7 +253,8 @@ def import_document(doc: Document, name: str) -> ImportResult:
         # them: a report whose tables were images on its page, or were lost when it was kept.
         raise InputError(
             f"{name} 是政府信息公开工作年度报告（有“{'”“'.join(run_in[:3])}”等部分的标题），但文件中没有"
-            "年报的统计表格：表二、表三、表四的数字都不在文字里（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
+            f"年报的统计表格：{'、'.join(t.short for t in fmt.tables.values())}的数字都不在文字里"
+            "（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
             "请改用带表格的网页原文件（.html）、Word 文档（.docx）或 PDF 再导入，"
             "或在年报工作簿中填写表格后再检查。"
         )
