@@ -21,7 +21,7 @@ from xxgk.importer.sections import headings_run_in, read_sections, signed_agency
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
-from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
+from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, NORMALISED, UNREAD
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a published report is well under 5 MB, PDFs included
 SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx",
@@ -61,7 +61,7 @@ class ImportResult:
     @property
     def cells_rejected(self) -> list[str]:
         return [n.key for n in self.report.notes
-                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, FORM_VERSION, "normalised")
+                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, FORM_VERSION, NORMALISED)
                 and self.report.cells.get(n.key) is None]
 
     @property
