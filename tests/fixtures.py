@@ -9,6 +9,7 @@ from xxgk.report import Report
 from xxgk.spec import load_format
 
 T3_COLUMNS = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
+T4_COLUMNS = ["upheld", "corrected", "other", "pending", "total"]
 
 # 淮安市人民政府 2024, 表三 as published (columns as T3_COLUMNS).
 HUAIAN_T3 = {
@@ -58,16 +59,21 @@ HUAIAN_TEXTS = {
 }
 
 
+def put_tables(r: Report, t3: dict[str, list], t4: dict[str, list]) -> None:
+    """Put 表三 rows (figures as T3_COLUMNS) and 表四 groups (figures as T4_COLUMNS) into ``r``."""
+    for row, values in t3.items():
+        for col, v in zip(T3_COLUMNS, values, strict=True):
+            r.cells[f"t3.{row}.{col}"] = v
+    for group, values in t4.items():
+        for col, v in zip(T4_COLUMNS, values, strict=True):
+            r.cells[f"t4.{group}.{col}"] = v
+
+
 def huaian_2024() -> Report:
     """淮安市人民政府 2024 年度报告: every table figure as published."""
     fmt = load_format("2021")
     r = Report(year=2024, agency="淮安市人民政府")
-    for row, values in HUAIAN_T3.items():
-        for col, v in zip(T3_COLUMNS, values, strict=True):
-            r.cells[f"t3.{row}.{col}"] = v
-    for group, values in HUAIAN_T4.items():
-        for col, v in zip(["upheld", "corrected", "other", "pending", "total"], values, strict=True):
-            r.cells[f"t4.{group}.{col}"] = v
+    put_tables(r, HUAIAN_T3, HUAIAN_T4)
     r.cells.update(HUAIAN_T2)
     r.facts.update({
         "proactive.items": 5500, "proactive.interpretations": 21, "proactive.press_conferences": 12,

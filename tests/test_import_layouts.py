@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures import T3_COLUMNS as COLS
 from oracle import EXAMPLES
 from test_import import BAODING, T4_COLS, huaian_published, write
 from xxgk.cli import main
@@ -20,7 +21,6 @@ from xxgk.rules import check
 
 HEBEI = EXAMPLES / "hebei-education-2019-copied-text.txt"
 HONGZE = EXAMPLES / "hongze-district-2023.pdf"
-COLS = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
 
 # 河北省教育厅 2019, typed from shared/examples/hebei-education-2019-copied-text.txt. 表二 (2019
 # format) by cell key; 表三 rows with figures (every other row is printed blank); 表四 prints only

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from test_import import write
 from xxgk.cli import main
 from xxgk.errors import InputError
 from xxgk.importer import import_report
@@ -32,12 +33,6 @@ T2_2019_RUN = ("二、主动公开政府信息情况第二十条第（五）项�
                "处理决定数量行政处罚0+1111行政强制00")
 
 
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("body", [
     T2_RUN + T3_RUN + T4_RUN,
     T2_2019_RUN + "三、收到和处理政府信息公开申请情况2020年未收到政府信息公开申请。"
@@ -47,7 +42,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     "行政规范性文件　　13　　8　　49　　" + T3_RUN + T4_RUN,
 ], ids=["2021", "2019-signed", "t2-spaced"])
 def test_one_line_page_with_run_together_rows_is_refused_for_that(tmp_path: Path, body: str, capsys) -> None:
-    path = _write(tmp_path, "page.txt", PREAMBLE + S1 + body + S5 + S6)
+    path = write(tmp_path, "page.txt", PREAMBLE + S1 + body + S5 + S6)
     with pytest.raises(InputError) as err:
         import_report(path)
     msg = str(err.value)
@@ -62,7 +57,7 @@ def test_one_line_page_without_its_tables_says_the_tables_are_missing(tmp_path: 
     # images, or lost when the text was kept.
     body = ("二、主动公开政府信息情况三、收到和处理政府信息公开申请情况四、政府信息公开行政复议、行政诉讼情况"
             "五、存在的主要问题及改进情况全年共受理政府信息公开申请64件。")
-    path = _write(tmp_path, "page.txt", PREAMBLE + S1 + body + S6)
+    path = write(tmp_path, "page.txt", PREAMBLE + S1 + body + S6)
     with pytest.raises(InputError) as err:
         import_report(path)
     msg = str(err.value)
@@ -77,7 +72,7 @@ def test_one_line_page_without_its_tables_says_the_tables_are_missing(tmp_path: 
     "我们的工作总结：规章制度不断完善，行政许可办理提速。",
 ])
 def test_prose_is_no_run_together_row_nor_a_report(tmp_path: Path, prose: str) -> None:
-    path = _write(tmp_path, "note.txt", "工作总结" + prose * 3)
+    path = write(tmp_path, "note.txt", "工作总结" + prose * 3)
     with pytest.raises(InputError) as err:
         import_report(path)
     assert "看起来不是" in str(err.value)
@@ -92,7 +87,7 @@ def test_report_before_2019_without_title_line_says_its_format_is_older(tmp_path
     text = ("根据《中华人民共和国政府信息公开条例》等相关规定，现发布本厅2018年度政府信息公开工作报告。" + period
             + "一、基本情况2018年，我厅认真贯彻落实条例。二、主动公开政府信息情况全年公开信息500条。"
             + "三、依申请公开情况全年收到申请3件。四、存在的主要问题和改进措施下一步将继续改进。")
-    path = _write(tmp_path, "old.txt", text)
+    path = write(tmp_path, "old.txt", text)
     with pytest.raises(InputError) as err:
         import_report(path)
     msg = str(err.value)

@@ -7,13 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from fixtures import HUAIAN_T3, huaian_2024
+from fixtures import HUAIAN_T3, huaian_2024, put_tables
+from test_rules import fired
 from xxgk.report import Report
 from xxgk.rules import Finding, Severity, check
-
-
-def fired(report: Report, rule: str) -> list[Finding]:
-    return [f for f in check(report) if f.rule == rule]
 
 
 def errors(report: Report) -> list[Finding]:
@@ -378,12 +375,7 @@ SHANGHAI_2019_REQUESTS = (
 
 def shanghai_2019() -> Report:
     r = Report.blank(2019, "上海市人民政府办公厅")
-    cols = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
-    for row, values in SHANGHAI_2019_T3.items():
-        r.cells.update({f"t3.{row}.{c}": v for c, v in zip(cols, values, strict=True)})
-    for group, values in SHANGHAI_2019_T4.items():
-        r.cells.update({f"t4.{group}.{c}": v for c, v in
-                        zip(["upheld", "corrected", "other", "pending", "total"], values, strict=True)})
+    put_tables(r, SHANGHAI_2019_T3, SHANGHAI_2019_T4)
     r.texts["s1.requests"] = SHANGHAI_2019_REQUESTS
     return r
 

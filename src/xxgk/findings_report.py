@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any
 
 from xxgk.report import Report
-from xxgk.rules import BY_LABEL, Finding, Severity, catalogue, switches
+from xxgk.rules import BY_LABEL, Finding, Severity, Switch, catalogue, switches
 
 
 def verdict(findings: Sequence[Finding]) -> str:
@@ -22,9 +21,7 @@ def switch_lines(report: Report | None, disabled: Iterable[str] = ()) -> list[st
     """Which rules were off in this run and who switched them off (文件 or 命令), and which a
     file asked to switch off but may not. Empty when every rule ran."""
     lines = []
-    all_switches = switches(report, disabled)
-    off = [s for s in all_switches if s.applied]
-    kept = [s for s in all_switches if not s.applied]
+    off, kept = _off_and_kept(report, disabled)
     if off:
         lines.append("停用的规则（未校验）：" + "；".join(
             f"{s.rule} {s.title}（由{BY_LABEL[s.by]}停用）" for s in off))
@@ -36,11 +33,14 @@ def switch_lines(report: Report | None, disabled: Iterable[str] = ()) -> list[st
 
 def switches_dict(report: Report | None, disabled: Iterable[str] = ()) -> dict[str, Any]:
     """The same as :func:`switch_lines`, for JSON: ``rules_off`` and ``rules_kept_on``."""
+    off, kept = _off_and_kept(report, disabled)
+    return {"rules_off": [s.to_dict() for s in off], "rules_kept_on": [s.to_dict() for s in kept]}
+
+
+def _off_and_kept(report: Report | None, disabled: Iterable[str]) -> tuple[list[Switch], list[Switch]]:
+    """The switches of a run: those applied, and those a file asked for but may not make."""
     all_switches = switches(report, disabled)
-    return {
-        "rules_off": [s.to_dict() for s in all_switches if s.applied],
-        "rules_kept_on": [s.to_dict() for s in all_switches if not s.applied],
-    }
+    return [s for s in all_switches if s.applied], [s for s in all_switches if not s.applied]
 
 
 def render_text(
@@ -90,7 +90,3 @@ def as_dict(findings: Sequence[Finding], report: Report | None = None, source: s
         **switches_dict(report, disabled),
         "findings": [f.to_dict() for f in findings],
     }
-
-
-def render_json(results: list[dict[str, Any]]) -> str:
-    return json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False, indent=2) + "\n"

@@ -208,6 +208,7 @@ def loads(text: str, source: str = "JSON") -> Report:
                              "请改正该数字。")
         return value
 
+    too_deep = f"{source} 的嵌套层数过深，不是年报 JSON（年报 JSON 只有几层），未读取。"
     try:
         data = json.loads(text, parse_float=lambda r: number(r, Decimal), parse_int=lambda r: number(r, int),
                           parse_constant=constant)
@@ -217,13 +218,13 @@ def loads(text: str, source: str = "JSON") -> Report:
             "请确认选择的是本工具导出的年报 JSON 文件。"
         ) from None
     except RecursionError:
-        raise InputError(f"{source} 的嵌套层数过深，不是年报 JSON（年报 JSON 只有几层），未读取。") from None
+        raise InputError(too_deep) from None
     if not isinstance(data, dict):
         raise InputError(f"{source} 不是年报 JSON：最外层应为一个对象（{{…}}）。")
     try:
         return Report.from_dict(data)
     except RecursionError:
-        raise InputError(f"{source} 的嵌套层数过深，不是年报 JSON（年报 JSON 只有几层），未读取。") from None
+        raise InputError(too_deep) from None
 
 
 def load_json(path: str | Path) -> Report:

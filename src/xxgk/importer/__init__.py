@@ -17,11 +17,11 @@ from typing import Any
 
 from xxgk.errors import InputError, unreadable
 from xxgk.importer.doc import Document
-from xxgk.importer.sections import headings_run_in, read_sections
+from xxgk.importer.sections import headings_run_in, read_sections, signed_agency
 from xxgk.importer.tables import Regions, detect_format, locate, read_tables, run_together
 from xxgk.report import Report
 from xxgk.spec import available_versions, format_for_year, load_format
-from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, UNREAD
+from xxgk.values import FORM_VERSION, LABEL_UNVERIFIED, LABEL_VARIANT, NORMALISED, UNREAD
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # a published report is well under 5 MB, PDFs included
 SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx",
@@ -61,7 +61,7 @@ class ImportResult:
     @property
     def cells_rejected(self) -> list[str]:
         return [n.key for n in self.report.notes
-                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, FORM_VERSION, "normalised")
+                if n.problem not in (UNREAD, LABEL_VARIANT, LABEL_UNVERIFIED, FORM_VERSION, NORMALISED)
                 and self.report.cells.get(n.key) is None]
 
     @property
@@ -253,7 +253,8 @@ def import_document(doc: Document, name: str) -> ImportResult:
         # them: a report whose tables were images on its page, or were lost when it was kept.
         raise InputError(
             f"{name} 是政府信息公开工作年度报告（有“{'”“'.join(run_in[:3])}”等部分的标题），但文件中没有"
-            "年报的统计表格：表二、表三、表四的数字都不在文字里（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
+            f"年报的统计表格：{'、'.join(t.short for t in fmt.tables.values())}的数字都不在文字里"
+            "（网页上的表格可能是图片，或在复制、保存文字时丢失了）。"
             "请改用带表格的网页原文件（.html）、Word 文档（.docx）或 PDF 再导入，"
             "或在年报工作簿中填写表格后再检查。"
         )
@@ -271,8 +272,6 @@ def import_document(doc: Document, name: str) -> ImportResult:
     if not 1990 <= year <= 2100:
         raise InputError(f"{name}：标题中的年度 {year} 不合理，请确认文件是否正确。")
     _refuse_if_too_early(name, year)
-    from xxgk.importer.sections import signed_agency
-
     report = Report(year=year, agency=sec.agency or signed_agency(doc), format=version)
     report.cells.update(tables.cells)
     report.notes = list(tables.notes)

@@ -158,11 +158,6 @@ def summary_row(n: int, a: Audit) -> dict[str, Any]:
     return row
 
 
-def summary_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
-    """Per file, what became of it (see :func:`summary_row`)."""
-    return [summary_row(n, a) for n, a in enumerate(audits, 1)]
-
-
 class Summary:
     """The summary of a batch, built one file at a time: the counts in memory, the rows in a
     temporary file. A batch of any size keeps one file's result and one row in memory, so the
@@ -269,14 +264,16 @@ def summary_table(audits: Sequence[Audit] | Summary) -> str:
 
 def _table_rows(summary: Summary) -> Iterator[list[str]]:
     for row in summary.rows():
+        head = [str(row["n"]), row["file"]]
         if row["status"] == REFUSED:
-            yield [str(row["n"]), row["file"], "—", "—", "—", "—", "—", "—",
-                   "无法读取：" + (row["reason"].splitlines() or [""])[0][:40]]
+            yield [*head, "—", "—", "—", "—", "—", "—", "无法读取：" + _first_line(row["reason"])]
             continue
-        read = f"{row['cells_read']}/{row['cells_total']}"
+        head += [row["agency"] or "（未识别）", str(row["year"]), row["format"], f"{row['cells_read']}/{row['cells_total']}"]
         if row["status"] == READ:
-            yield [str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
-                   read, "—", "—", "未能校验：" + (row["reason"].splitlines() or [""])[0][:40]]
-            continue
-        yield [str(row["n"]), row["file"], row["agency"] or "（未识别）", str(row["year"]), row["format"],
-               read, str(row["errors"]), str(row["warnings"]), "有错误" if row["errors"] else "未发现错误"]
+            yield [*head, "—", "—", "未能校验：" + _first_line(row["reason"])]
+        else:
+            yield [*head, str(row["errors"]), str(row["warnings"]), "有错误" if row["errors"] else "未发现错误"]
+
+
+def _first_line(reason: str) -> str:
+    return (reason.splitlines() or [""])[0][:40]

@@ -235,8 +235,9 @@ def _t2_distinctive_labels() -> dict[str, list[str]]:
     }
 
 
-def t3_version(t3: str) -> str | None:
-    """The format of 表三 from its folded text: 2021 splits （六） into three rows, 2019 has one."""
+def t3_version(regions: Regions) -> str | None:
+    """The format of 表三 from its rows' labels: 2021 splits （六） into three rows, 2019 has one."""
+    t3 = canon("".join(r.own for r in regions.t3_rows()))
     if "逾期不补正" in t3 or "收费通知" in t3:
         return "2021"
     if "其他处理" in t3:
@@ -261,7 +262,7 @@ def t2_version(doc: Document, regions: Regions) -> str | None:
 
 def detect_format(doc: Document, regions: Regions, year: int | None) -> tuple[str, str]:
     """("2021" or "2019", the reason in Chinese) from the tables' own shape."""
-    t3 = t3_version(canon("".join(r.own for r in regions.t3_rows())))
+    t3 = t3_version(regions)
     if t3 == "2021":
         return "2021", "表三（六）其他处理分三项（25 行），为国办公开办函〔2021〕30号格式"
     if t3 == "2019":

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xxgk.importer.doc import Document
-from xxgk.importer.labels import canon
 from xxgk.report import CellNote
 from xxgk.spec import Format
 from xxgk.values import FORM_VERSION, Value
@@ -85,5 +84,5 @@ def table_versions(doc: Document, regions: Regions) -> dict[str, str]:
     (表四 is the same in every format)."""
     from xxgk.importer.tables import t2_version, t3_version
 
-    found = {"t2": t2_version(doc, regions), "t3": t3_version(canon("".join(r.own for r in regions.t3_rows())))}
+    found = {"t2": t2_version(doc, regions), "t3": t3_version(regions)}
     return {t: v for t, v in found.items() if v is not None}

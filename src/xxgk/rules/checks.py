@@ -22,10 +22,10 @@ from typing import Any
 
 from xxgk import layout
 from xxgk.report import Report
-from xxgk.rules import Finding, Rule
+from xxgk.rules import Finding, Rule, catalogue
 from xxgk.rules import prose as P
 from xxgk.spec import COUNT, SIGNED, TEXT, Format, load_format
-from xxgk.values import format_value
+from xxgk.values import FORM_VERSION, format_value
 
 
 class _Fields(dict):
@@ -52,11 +52,6 @@ class Context:
         for _sign, term in _terms(expr):
             out += [k for k in fmt.cells if fnmatchcase(k, term)] if "*" in term else [term]
         return out
-
-    def eval(self, expr: str, report: Report | None = None) -> Any:
-        """The value of ``a + b - c`` (globs summed); ``None`` if any cell is unknown."""
-        known = self.known(expr, report)
-        return known.value if known is not None and not known.blank else None
 
     def known(self, expr: str, report: Report | None = None) -> Known | None:
         """What is known of ``a + b - c``: the sum of the known cells and the cells that are not.
@@ -243,8 +238,6 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def _blank_hints(ctx: Context) -> dict[str, list[tuple[Any, str]]]:
     """For a blank cell that is the only unknown of a sum or of the 表三 identity: what it would
     have to be, and by which relation. Said in the cell's own finding, not as a second one."""
-    from xxgk.rules import catalogue
-
     hints: dict[str, list[tuple[Any, str]]] = {}
     for rel in ctx.fmt.sums:
         total = ctx.cell(rel.total) if ctx.report.cells.get(rel.total) is not None else None
@@ -445,11 +438,11 @@ def prose_figure(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 seen.add(m.start("n"))
                 said = P.parse_number(m.group("n"))
                 values = [ctx.known(e) for e in expects]
-                if said is None or values[0] is None or None in values:
+                if said is None or None in values:
                     continue
                 # Blank cells are unknown: the prose contradicts the table only if no way of
                 # filling them makes any reading of the figure agree.
-                if not all(v.contradicts(said) for v in values if v is not None):
+                if not all(v.contradicts(said) for v in values):
                     continue
                 yield ctx.finding(
                     rule,
@@ -694,9 +687,6 @@ def format_year(rule: Rule, ctx: Context) -> Iterator[Finding]:
         return
     # Tables of an imported report printed in another version: one finding for the report,
     # naming each such table and what its format lacks (the importer's table notes).
-    from xxgk.spec import load_format
-    from xxgk.values import FORM_VERSION
-
     notes = [n for n in ctx.report.notes if n.problem == FORM_VERSION]
     tables = [n for n in notes if n.key in ctx.fmt.tables]
     if not tables:
