@@ -156,11 +156,6 @@ def summary_row(n: int, a: Audit) -> dict[str, Any]:
     return row
 
 
-def summary_rows(audits: Sequence[Audit]) -> list[dict[str, Any]]:
-    """Per file, what became of it (see :func:`summary_row`)."""
-    return [summary_row(n, a) for n, a in enumerate(audits, 1)]
-
-
 class Summary:
     """The summary of a batch, built one file at a time: the counts in memory, the rows in a
     temporary file. A batch of any size keeps one file's result and one row in memory, so the
