@@ -11,7 +11,7 @@ from typing import Any
 from xxgk.office import reviews
 from xxgk.office.agencies import Member
 from xxgk.office.definitions import open_statuses, uncounted
-from xxgk.office.indicators import evaluate_all, indicators
+from xxgk.office.indicators import evaluate_all
 from xxgk.office.store import Store
 
 KEY_FIGURES = ("t3.new.total", "t3.results.total.total", "t4.review.total", "t4.direct.total")
@@ -104,7 +104,3 @@ def office_tables(store: Store, roster: list[Member] | None = None, full: bool =
                 if (m.key, year) not in by_key:
                     t.missing.append({"agency": m.name, "level": m.level, "parent": m.parent, "year": year})
     return t
-
-
-def indicator_names() -> list[tuple[str, str]]:
-    return [(i.key, i.name) for i in indicators()]
