@@ -27,8 +27,7 @@ class OfficeTables:
     roster: list[Member] | None = None
 
     def has_open_errors(self) -> bool:
-        return any(f["severity"] == "error" and f["status"] not in uncounted() and f["status"] != "已整改"
-                   for f in self.findings)
+        return any(f["severity"] == "error" and f["status"] in open_statuses() for f in self.findings)
 
     def summary_line(self) -> str:
         with_errors = sum(1 for r in self.reports if r["errors"])
