@@ -246,7 +246,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from xxgk.office import commands as office
 
     if office.wanted(args):  # the collecting office: a store, reviews, summary outputs
-        return office.audit(args)
+        return office.audit(args, _disabled(args))
     from xxgk.batch import FileFailure
     from xxgk.importer.audit import (
         Audit,

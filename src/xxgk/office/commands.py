@@ -19,7 +19,8 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if isinstance(args.db, str) and args.db else Path(DEFAULT_NAME)
 
 
-def audit(args: argparse.Namespace) -> int:
+def audit(args: argparse.Namespace, disabled: list[str]) -> int:
+    """``disabled``: the rule ids of ``--disable``, as the CLI parsed them."""
     from xxgk.office.run import run_audit
 
     db = db_path(args)
@@ -31,7 +32,6 @@ def audit(args: argparse.Namespace) -> int:
         from xxgk.office.agencies import read_roster
 
         roster = read_roster(args.roster)  # read first: a bad roster stops before any work
-    disabled = [d.strip() for item in getattr(args, "disable", []) or [] for d in item.split(",") if d.strip()]
     result = run_audit(args.files, db, jobs=jobs, disabled=disabled,
                        on_refused=lambda p, e: print(f"{p}：无法读取：{e}", file=sys.stderr))
     print(f"审核库：{db.resolve()}")
