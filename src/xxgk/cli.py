@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xxgk import __version__
 from xxgk.errors import InputError
+from xxgk.office.definitions import statuses
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -315,7 +316,7 @@ def _office_audit_options(p: argparse.ArgumentParser) -> None:
 def _office_review_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("refs", nargs="*", metavar="问题编号", help="问题编号（汇总工作簿“问题清单”第一列），可多个")
     p.add_argument("--db", default=None, metavar="审核库", help="审核库文件（默认当前文件夹的 审核.sqlite）")
-    p.add_argument("--status", metavar="状态", help="待核实、确认有误、不是问题 或 已整改")
+    p.add_argument("--status", metavar="状态", help=f"{'、'.join(statuses()[:-1])} 或 {statuses()[-1]}")
     p.add_argument("--note", metavar="备注", help="备注（不填则保留原备注）")
     p.add_argument("--rule", metavar="规则编号", help="批量：该规则的全部问题")
     p.add_argument("--agency", metavar="单位", help="批量：该单位的全部问题")
@@ -360,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
     _office_audit_options(p)
 
-    p = add("review", cmd_review, "记录审核结论（待核实/确认有误/不是问题/已整改）：按问题编号、按规则和单位批量，或读回汇总工作簿")
+    p = add("review", cmd_review, f"记录审核结论（{'/'.join(statuses())}）：按问题编号、按规则和单位批量，或读回汇总工作簿")
     _office_review_options(p)
 
     p = add("schema", cmd_schema, "输出年报 JSON 的 JSON Schema（由格式数据生成）")
