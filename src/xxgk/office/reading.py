@@ -95,9 +95,7 @@ def read_one(path: str, digest: str = "", disabled: tuple[str, ...] = ()) -> dic
     try:
         report = read_report(p)
         findings = check(report, disabled=[*OFFICE_DISABLED, *disabled])
-    except InputError as exc:
-        return {**out, "status": "refused", "error": str(exc)}
-    except Exception as exc:  # one bad file never stops a batch; the trace goes to the log
+    except Exception as exc:  # one bad file never stops a batch: refused, or the trace goes to the log
         from xxgk.batch import FileFailure
 
         failed = FileFailure.of(path, exc)
