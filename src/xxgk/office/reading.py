@@ -55,7 +55,7 @@ def expand(names: list[str]) -> list[Path]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
                            and not p.name.startswith((".", "~$")) and not is_office_output(p))
             if not found:
-                raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.json/.xlsx/.html/.docx/.pdf/.txt）。")
+                raise InputError(f"文件夹 {path} 中没有可读取的年报文件（{'/'.join(sorted(suffixes))}）。")
             out += found
         elif path.is_file():
             out.append(path)
