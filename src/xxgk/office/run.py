@@ -180,14 +180,9 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
     try:
         result = RunResult(Path(db_path), files=len(files))
         off = tuple(sorted(set(disabled)))
-        if off:
-            from xxgk.rules import rule_ids
+        from xxgk.rules import switches
 
-            unknown = set(off) - set(rule_ids())
-            if unknown:
-                from xxgk.errors import InputError
-
-                raise InputError(f"没有这些规则：{'、'.join(sorted(unknown))}。可用 `xxgk rules` 查看全部规则编号。")
+        switches(None, off)  # an unknown rule id is refused, by name, before any work
         known = store.hashes()
         todo = []
         for p in files:
