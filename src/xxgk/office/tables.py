@@ -15,6 +15,7 @@ from xxgk.office.indicators import evaluate_all
 from xxgk.office.store import Store
 
 KEY_FIGURES = ("t3.new.total", "t3.results.total.total", "t4.review.total", "t4.direct.total")
+NO_PARENT = "（未填上级）"  # the roll-up's group of roster members without a 上级
 
 
 @dataclass
@@ -46,18 +47,20 @@ class OfficeTables:
             return []
         latest = max(r["year"] for r in self.reports)
         out: dict[str, dict[str, Any]] = {}
+        parent_of: dict[str, str] = {}
         for m in self.roster:
-            row = out.setdefault(m.parent or "（未填上级）", {"parent": m.parent or "（未填上级）", "members": 0,
-                                                          "reported": 0, "with_errors": 0, "missing": 0})
+            parent = parent_of[m.key] = m.parent or NO_PARENT
+            row = out.setdefault(parent, {"parent": parent, "members": 0, "reported": 0, "with_errors": 0,
+                                          "missing": 0})
             row["members"] += 1
-        parent_of = {m.key: m.parent or "（未填上级）" for m in self.roster}
         for r in self.reports:
             if r["year"] == latest and r["agency_key"] in parent_of:
-                out[parent_of[r["agency_key"]]]["reported"] += 1
-                out[parent_of[r["agency_key"]]]["with_errors"] += bool(r["errors"])
+                row = out[parent_of[r["agency_key"]]]
+                row["reported"] += 1
+                row["with_errors"] += bool(r["errors"])
         for m in self.missing:
             if m["year"] == latest:
-                out[m["parent"] or "（未填上级）"]["missing"] += 1
+                out[m["parent"] or NO_PARENT]["missing"] += 1
         return [dict(v, year=latest) for _, v in sorted(out.items())]
 
     def open_findings(self, agency_key: str) -> list[dict[str, Any]]:
