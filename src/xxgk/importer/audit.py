@@ -264,7 +264,7 @@ def _table_rows(summary: Summary) -> Iterator[list[str]]:
     for row in summary.rows():
         if row["status"] == REFUSED:
             yield [str(row["n"]), row["file"], "—", "—", "—", "—", "—", "—",
-                   "无法读取：" + (row["reason"].splitlines() or [""])[0][:40]]
+                   f"{STATUS_LABELS[REFUSED]}：" + (row["reason"].splitlines() or [""])[0][:40]]
             continue
         read = f"{row['cells_read']}/{row['cells_total']}"
         if row["status"] == READ:
