@@ -33,10 +33,15 @@ class OfficeTables:
     def summary_line(self) -> str:
         with_errors = sum(1 for r in self.reports if r["errors"])
         line = (f"审核库中共 {len(self.reports)} 份年报（{len({r['agency_key'] for r in self.reports})} 个单位）："
-                f"有错误 {with_errors} 份；问题 {len(self.counted())} 处（不含标记为“不是问题”的）")
+                f"有错误 {with_errors} 份；问题 {len(self.counted())} 处（不含标记为“{self.uncounted_names()}”的）")
         if self.roster is not None:
             line += f"；名单中未报送 {len(self.missing)} 份"
         return line + "。"
+
+    @staticmethod
+    def uncounted_names() -> str:
+        """The statuses left out of every count, as the outputs name them."""
+        return "”“".join(sorted(uncounted()))
 
     def counted(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["status"] not in uncounted()]
