@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xxgk import __version__
 from xxgk.errors import InputError
-from xxgk.office.definitions import statuses
+from xxgk.office.definitions import DEFAULT_NAME, statuses
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -305,7 +305,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _office_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", nargs="?", const=True, metavar="审核库",
-                   help="把结果存入审核库（SQLite），再次运行只重读新增或改动的文件；不写文件名则为当前文件夹的 审核.sqlite")
+                   help=f"把结果存入审核库（SQLite），再次运行只重读新增或改动的文件；不写文件名则为当前文件夹的 {DEFAULT_NAME}")
     p.add_argument("--jobs", type=int, metavar="N", help="用 N 个进程读取文件（默认 1）")
     p.add_argument("--roster", metavar="单位名单", help="单位名单 .xlsx/.csv（列：单位、级别、上级），列出未报送的单位")
     p.add_argument("--to", action="append", metavar="输出文件",
@@ -315,7 +315,7 @@ def _office_audit_options(p: argparse.ArgumentParser) -> None:
 
 def _office_review_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("refs", nargs="*", metavar="问题编号", help="问题编号（汇总工作簿“问题清单”第一列），可多个")
-    p.add_argument("--db", default=None, metavar="审核库", help="审核库文件（默认当前文件夹的 审核.sqlite）")
+    p.add_argument("--db", default=None, metavar="审核库", help=f"审核库文件（默认当前文件夹的 {DEFAULT_NAME}）")
     p.add_argument("--status", metavar="状态", help=f"{'、'.join(statuses()[:-1])} 或 {statuses()[-1]}")
     p.add_argument("--note", metavar="备注", help="备注（不填则保留原备注）")
     p.add_argument("--rule", metavar="规则编号", help="批量：该规则的全部问题")

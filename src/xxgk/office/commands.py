@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import InputError
-from xxgk.office.store import DEFAULT_NAME, Store
+from xxgk.office.definitions import DEFAULT_NAME
+from xxgk.office.store import Store
 
 
 def wanted(args: argparse.Namespace) -> bool:
