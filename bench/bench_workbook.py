@@ -14,14 +14,13 @@ Goals (issue 12): read + check ≤ 2× calamine, and ≥ 10× faster than openpy
 
 from __future__ import annotations
 
-import argparse
 import random
 import tempfile
 from pathlib import Path
 
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
-from timing import interleaved, ms, ratios, summary
+from timing import files_and_rounds, interleaved, mean_kb, ms, ratios, summary
 
 from xxgk.examples import load_example
 from xxgk.report import Report
@@ -79,17 +78,14 @@ def cli_path(path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = files_and_rounds(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         reports = [filled(i) for i in range(args.files)]
         paths = []
         for i, report in enumerate(reports):
             paths.append(Path(tmp) / f"filled-{i}.xlsx")
             paths[-1].write_bytes(build_workbook(report))
-        size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        size = mean_kb(paths)
         t = interleaved({"ours": read_and_check, "calamine": calamine_all_sheets, "openpyxl": openpyxl_full,
                          "cli": cli_path}, paths, args.rounds)
         build = interleaved({"build": build_workbook, "openpyxl": lambda r, p=paths[0]: openpyxl_full(p)},

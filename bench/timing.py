@@ -5,9 +5,11 @@ the paired ratio stays meaningful. Absolute times are printed for orientation on
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -52,3 +54,15 @@ def summary(values: Sequence[float]) -> str:
 
 def ms(values: Sequence[float]) -> str:
     return f"{statistics.median(values) * 1000:8.2f} ms"
+
+
+def files_and_rounds(doc: str) -> argparse.Namespace:
+    """The options of a benchmark over many distinct files: ``--files`` and ``--rounds``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    return parser.parse_args()
+
+
+def mean_kb(paths: Sequence[Path]) -> float:
+    return sum(p.stat().st_size for p in paths) / len(paths) / 1024

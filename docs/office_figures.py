@@ -17,13 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from figures import CHROMIUM_FLAGS  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from office_region import agency_names, make_region, write_region  # noqa: E402
 from support import soffice_convert  # noqa: E402
 from xxgk.cli import main as xxgk  # noqa: E402
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run"]
 
 
 def crop_png(pdf: Path, out: Path, dpi: int, margin: float = 6.0) -> None:
@@ -61,7 +60,7 @@ def main() -> None:
               "--status", "确认有误", "--note", "已电话通知"])
         xxgk([*audit, "--to", "汇总.html", "--to", "汇总.xlsx"])
         with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-            subprocess.run([sys.argv[1] if len(sys.argv) > 1 else "chromium", *CHROMIUM_FLAGS,
+            subprocess.run([sys.argv[1] if len(sys.argv) > 1 else "chromium", *CHROMIUM_FLAGS, "--hide-scrollbars",
                             f"--user-data-dir={profile}", f"--screenshot={docs / 'office-dashboard.png'}",
                             "--window-size=1280,1500", (tmp / "汇总.html").as_uri()], check=True, capture_output=True)
         # The 问题清单 sheet alone, landscape, fitted to one page wide, hidden columns left out.

@@ -108,12 +108,12 @@ def mock_html(xml: str, look: str) -> str:
 
 def render(page: Path, png: Path, profile: Path) -> Path:
     """Screenshot ``page`` at its own height (asked of Chromium first)."""
-    base = ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={WIDTH},2000"]
-    dom = subprocess.run([*base, "--dump-dom", page.as_uri()],
+    browser = ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    dom = subprocess.run([*browser, f"--window-size={WIDTH},2000", "--dump-dom", page.as_uri()],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     height = int(re.search(r'data-height="(\d+)"', dom).group(1))
-    subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={WIDTH},{height}",
-                    f"--force-device-scale-factor={SCALE}", "--hide-scrollbars", f"--screenshot={png}", page.as_uri()],
+    subprocess.run([*browser, f"--window-size={WIDTH},{height}", f"--force-device-scale-factor={SCALE}",
+                    "--hide-scrollbars", f"--screenshot={png}", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     return png
 

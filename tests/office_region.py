@@ -14,7 +14,6 @@ from fixtures import huaian_2024
 from xxgk.examples import load_example
 from xxgk.report import Report, dump_json
 
-COLUMNS = ["natural", "commercial", "research", "nonprofit", "legal", "other", "total"]
 SECTIONS = ["preamble", "s1.intro", "s1.proactive", "s1.requests", "s1.management", "s1.platform",
             "s1.oversight", "s5.text"]
 _WHO = ["本单位", "机关各科室", "公开工作专班", "办公室", "政务服务中心", "信息中心", "法制机构", "各业务处室",
@@ -50,7 +49,7 @@ def vary(r: Report, k: int, d: int) -> None:
 
 def carry_from(r: Report, prev: Report) -> None:
     """This year's 上年结转 = last year's 结转下年度, per column, balanced by 予以公开."""
-    for col in COLUMNS:
+    for col in (c.key for c in r.spec.tables["t3"].columns):
         x = (prev.cells[f"t3.forward.{col}"] or 0) - (r.cells[f"t3.carried.{col}"] or 0)
         for row in ("carried", "results.granted", "results.total"):
             _add(r, f"t3.{row}.{col}", x)

@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from cli_run import run
 from fixtures import huaian_2024
 from xxgk.cli import main
 from xxgk.examples import load_example
 from xxgk.report import dump_json
 from xxgk.schema import report_schema
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xxgk import __version__
 from xxgk.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
+from xxgk.office.definitions import DEFAULT_NAME, statuses
 
 # argparse's own words, in Chinese: everything a user sees is Chinese.
 _ARGPARSE_ZH = {
@@ -244,7 +245,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from xxgk.office import commands as office
 
     if office.wanted(args):  # the collecting office: a store, reviews, summary outputs
-        return office.audit(args)
+        return office.audit(args, _disabled(args))
     from xxgk.batch import FileFailure
     from xxgk.importer.audit import (
         Audit,
@@ -302,7 +303,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _office_audit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", nargs="?", const=True, metavar="审核库",
-                   help="把结果存入审核库（SQLite），再次运行只重读新增或改动的文件；不写文件名则为当前文件夹的 审核.sqlite")
+                   help=f"把结果存入审核库（SQLite），再次运行只重读新增或改动的文件；不写文件名则为当前文件夹的 {DEFAULT_NAME}")
     p.add_argument("--jobs", type=int, metavar="N", help="用 N 个进程读取文件（默认 1）")
     p.add_argument("--roster", metavar="单位名单", help="单位名单 .xlsx/.csv（列：单位、级别、上级），列出未报送的单位")
     p.add_argument("--to", action="append", metavar="输出文件",
@@ -312,8 +313,8 @@ def _office_audit_options(p: argparse.ArgumentParser) -> None:
 
 def _office_review_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("refs", nargs="*", metavar="问题编号", help="问题编号（汇总工作簿“问题清单”第一列），可多个")
-    p.add_argument("--db", default=None, metavar="审核库", help="审核库文件（默认当前文件夹的 审核.sqlite）")
-    p.add_argument("--status", metavar="状态", help="待核实、确认有误、不是问题 或 已整改")
+    p.add_argument("--db", default=None, metavar="审核库", help=f"审核库文件（默认当前文件夹的 {DEFAULT_NAME}）")
+    p.add_argument("--status", metavar="状态", help=f"{'、'.join(statuses()[:-1])} 或 {statuses()[-1]}")
     p.add_argument("--note", metavar="备注", help="备注（不填则保留原备注）")
     p.add_argument("--rule", metavar="规则编号", help="批量：该规则的全部问题")
     p.add_argument("--agency", metavar="单位", help="批量：该单位的全部问题")
@@ -358,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="停用规则，可重复或用逗号分隔（xxgk rules 列出全部编号）")
     _office_audit_options(p)
 
-    p = add("review", cmd_review, "记录审核结论（待核实/确认有误/不是问题/已整改）：按问题编号、按规则和单位批量，或读回汇总工作簿")
+    p = add("review", cmd_review, f"记录审核结论（{'/'.join(statuses())}）：按问题编号、按规则和单位批量，或读回汇总工作簿")
     _office_review_options(p)
 
     p = add("schema", cmd_schema, "输出年报 JSON 的 JSON Schema（由格式数据生成）")

@@ -266,7 +266,7 @@ def _table_rows(summary: Summary) -> Iterator[list[str]]:
     for row in summary.rows():
         head = [str(row["n"]), row["file"]]
         if row["status"] == REFUSED:
-            yield [*head, "—", "—", "—", "—", "—", "—", "无法读取：" + _first_line(row["reason"])]
+            yield [*head, "—", "—", "—", "—", "—", "—", f"{STATUS_LABELS[REFUSED]}：" + _first_line(row["reason"])]
             continue
         head += [row["agency"] or "（未识别）", str(row["year"]), row["format"], f"{row['cells_read']}/{row['cells_total']}"]
         if row["status"] == READ:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from xxgk.errors import InputError
+from xxgk.errors import InputError, unreadable
 
 _SPACE = re.compile(r"\s+")
 
@@ -68,7 +68,10 @@ def read_roster(path: str | Path) -> list[Member]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到单位名单：{path}。")
-    rows = [r for r in _rows_from(path) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in _rows_from(path) if any(c.strip() for c in r)]
+    except OSError as exc:  # no permission, locked by another program
+        raise unreadable(path, exc) from None
     if not rows:
         raise InputError(f"单位名单 {path.name} 是空的。第一行应为列名：单位、级别、上级。")
     header = [c.strip() for c in rows[0]]

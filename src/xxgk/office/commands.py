@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from xxgk.errors import InputError
-from xxgk.office.store import DEFAULT_NAME, Store
+from xxgk.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
+from xxgk.office.definitions import DEFAULT_NAME
+from xxgk.office.store import Store
 
 
 def wanted(args: argparse.Namespace) -> bool:
@@ -19,7 +20,8 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if isinstance(args.db, str) and args.db else Path(DEFAULT_NAME)
 
 
-def audit(args: argparse.Namespace) -> int:
+def audit(args: argparse.Namespace, disabled: list[str]) -> int:
+    """``disabled``: the rule ids of ``--disable``, as the CLI parsed them."""
     from xxgk.office.run import run_audit
 
     db = db_path(args)
@@ -31,7 +33,6 @@ def audit(args: argparse.Namespace) -> int:
         from xxgk.office.agencies import read_roster
 
         roster = read_roster(args.roster)  # read first: a bad roster stops before any work
-    disabled = [d.strip() for item in getattr(args, "disable", []) or [] for d in item.split(",") if d.strip()]
     result = run_audit(args.files, db, jobs=jobs, disabled=disabled,
                        on_refused=lambda p, e: print(f"{p}：无法读取：{e}", file=sys.stderr))
     print(f"审核库：{db.resolve()}")
@@ -67,8 +68,8 @@ def audit(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if result.refused:  # as a batch of `xxgk audit`: 3 if a file hit an internal error, else 2
-        return 3 if result.failed else 2
-    return 1 if tables.has_open_errors() else 0
+        return EXIT_INTERNAL if result.failed else EXIT_INPUT
+    return EXIT_FINDINGS if tables.has_open_errors() else EXIT_OK
 
 
 def _write_output(tables, target: Path) -> Path:

@@ -12,6 +12,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+DEFAULT_NAME = "审核.sqlite"  # the store (--db) when no file is named: in the current folder
+
 
 @cache
 def _data() -> dict[str, Any]:

@@ -55,7 +55,7 @@ def expand(names: list[str]) -> list[Path]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
                            and not p.name.startswith((".", "~$")) and not is_office_output(p))
             if not found:
-                raise InputError(f"文件夹 {path} 中没有可读取的年报文件（.json/.xlsx/.html/.docx/.pdf/.txt）。")
+                raise InputError(f"文件夹 {path} 中没有可读取的年报文件（{'/'.join(sorted(suffixes))}）。")
             out += found
         elif path.is_file():
             out.append(path)
@@ -95,9 +95,7 @@ def read_one(path: str, digest: str = "", disabled: tuple[str, ...] = ()) -> dic
     try:
         report = read_report(p)
         findings = check(report, disabled=[*OFFICE_DISABLED, *disabled])
-    except InputError as exc:
-        return {**out, "status": "refused", "error": str(exc)}
-    except Exception as exc:  # one bad file never stops a batch; the trace goes to the log
+    except Exception as exc:  # one bad file never stops a batch: refused, or the trace goes to the log
         from xxgk.batch import FileFailure
 
         failed = FileFailure.of(path, exc)

@@ -112,15 +112,15 @@ def load_report(row: Any) -> Report:
     return Report.from_dict(json.loads(row["report"]), validate=False)
 
 
-def _recheck_years(store: Store, disabled: tuple[str, ...]) -> tuple[int, set[str]]:
+def _recheck_years(store: Store, disabled: tuple[str, ...]) -> int:
     """Re-check every report whose last-year report changed (or appeared, or went) since it was
-    last checked, and keep its two-year comparison. Returns (count, agencies touched)."""
+    last checked, and keep its two-year comparison. Returns how many were re-checked."""
     from xxgk.office.compare import compare
     from xxgk.rules import check
 
     rows = store.reports()
     by_key = {(r["agency_key"], r["year"]): r for r in rows}
-    count, touched = 0, set()
+    count = 0
     for r in rows:
         prev = by_key.get((r["agency_key"], r["year"] - 1))
         want = prev["hash"] if prev is not None else ""
@@ -141,8 +141,7 @@ def _recheck_years(store: Store, disabled: tuple[str, ...]) -> tuple[int, set[st
                 db.execute("INSERT OR REPLACE INTO comparisons(agency_key, year, data) VALUES (?,?,?)",
                            (r["agency_key"], r["year"], dumps(compare(report, previous))))
         count += 1
-        touched.add(r["agency_key"])
-    return count, touched
+    return count
 
 
 def _search_copies(store: Store) -> list[int]:
@@ -180,14 +179,9 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
     try:
         result = RunResult(Path(db_path), files=len(files))
         off = tuple(sorted(set(disabled)))
-        if off:
-            from xxgk.rules import rule_ids
+        from xxgk.rules import switches
 
-            unknown = set(off) - set(rule_ids())
-            if unknown:
-                from xxgk.errors import InputError
-
-                raise InputError(f"没有这些规则：{'、'.join(sorted(unknown))}。可用 `xxgk rules` 查看全部规则编号。")
+        switches(None, off)  # an unknown rule id is refused, by name, before any work
         known = store.hashes()
         todo = []
         for p in files:
@@ -216,7 +210,7 @@ def run_audit(inputs: list[str], db_path: str | Path, jobs: int = 1,
                     for table in ("files", "cells", "findings"):
                         db.execute(f"DELETE FROM {table} WHERE path = ?", (p,))
             result.removed = len(gone)
-        result.rechecked, _ = _recheck_years(store, off)
+        result.rechecked = _recheck_years(store, off)
         result.years_searched = _search_copies(store)
         result.reopened = reviews.reconcile(store)
         # Refused files named in the outcome even when they were refused on an earlier run.

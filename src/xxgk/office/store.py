@@ -19,7 +19,6 @@ from pathlib import Path
 
 from xxgk.errors import InputError
 
-DEFAULT_NAME = "审核.sqlite"
 BUSY_SECONDS = 60.0  # how long a run waits for another run's write before giving up
 
 SCHEMA = """

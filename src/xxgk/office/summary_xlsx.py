@@ -78,13 +78,13 @@ def _protect(ws) -> None:
 
 
 def _value(v: Any) -> Any:
-    if v is None:
-        return None
+    """A value the store keeps as JSON text, back as the value (other text as it is)."""
+    if not isinstance(v, str):
+        return v
     try:
-        v = json.loads(v) if isinstance(v, str) else v
+        return json.loads(v)
     except ValueError:
         return v
-    return v
 
 
 def build_summary(t: OfficeTables) -> bytes:

@@ -11,10 +11,11 @@ from typing import Any
 from xxgk.office import reviews
 from xxgk.office.agencies import Member
 from xxgk.office.definitions import open_statuses, uncounted
-from xxgk.office.indicators import evaluate_all, indicators
+from xxgk.office.indicators import evaluate_all
 from xxgk.office.store import Store
 
 KEY_FIGURES = ("t3.new.total", "t3.results.total.total", "t4.review.total", "t4.direct.total")
+NO_PARENT = "（未填上级）"  # the roll-up's group of roster members without a 上级
 
 
 @dataclass
@@ -27,16 +28,20 @@ class OfficeTables:
     roster: list[Member] | None = None
 
     def has_open_errors(self) -> bool:
-        return any(f["severity"] == "error" and f["status"] not in uncounted() and f["status"] != "已整改"
-                   for f in self.findings)
+        return any(f["severity"] == "error" and f["status"] in open_statuses() for f in self.findings)
 
     def summary_line(self) -> str:
         with_errors = sum(1 for r in self.reports if r["errors"])
         line = (f"审核库中共 {len(self.reports)} 份年报（{len({r['agency_key'] for r in self.reports})} 个单位）："
-                f"有错误 {with_errors} 份；问题 {len(self.counted())} 处（不含标记为“不是问题”的）")
+                f"有错误 {with_errors} 份；问题 {len(self.counted())} 处（不含标记为“{self.uncounted_names()}”的）")
         if self.roster is not None:
             line += f"；名单中未报送 {len(self.missing)} 份"
         return line + "。"
+
+    @staticmethod
+    def uncounted_names() -> str:
+        """The statuses left out of every count, as the outputs name them."""
+        return "”“".join(sorted(uncounted()))
 
     def counted(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["status"] not in uncounted()]
@@ -47,18 +52,20 @@ class OfficeTables:
             return []
         latest = max(r["year"] for r in self.reports)
         out: dict[str, dict[str, Any]] = {}
+        parent_of: dict[str, str] = {}
         for m in self.roster:
-            row = out.setdefault(m.parent or "（未填上级）", {"parent": m.parent or "（未填上级）", "members": 0,
-                                                          "reported": 0, "with_errors": 0, "missing": 0})
+            parent = parent_of[m.key] = m.parent or NO_PARENT
+            row = out.setdefault(parent, {"parent": parent, "members": 0, "reported": 0, "with_errors": 0,
+                                          "missing": 0})
             row["members"] += 1
-        parent_of = {m.key: m.parent or "（未填上级）" for m in self.roster}
         for r in self.reports:
             if r["year"] == latest and r["agency_key"] in parent_of:
-                out[parent_of[r["agency_key"]]]["reported"] += 1
-                out[parent_of[r["agency_key"]]]["with_errors"] += bool(r["errors"])
+                row = out[parent_of[r["agency_key"]]]
+                row["reported"] += 1
+                row["with_errors"] += bool(r["errors"])
         for m in self.missing:
             if m["year"] == latest:
-                out[m["parent"] or "（未填上级）"]["missing"] += 1
+                out[m["parent"] or NO_PARENT]["missing"] += 1
         return [dict(v, year=latest) for _, v in sorted(out.items())]
 
     def open_findings(self, agency_key: str) -> list[dict[str, Any]]:
@@ -104,7 +111,3 @@ def office_tables(store: Store, roster: list[Member] | None = None, full: bool =
                 if (m.key, year) not in by_key:
                     t.missing.append({"agency": m.name, "level": m.level, "parent": m.parent, "year": year})
     return t
-
-
-def indicator_names() -> list[tuple[str, str]]:
-    return [(i.key, i.name) for i in indicators()]
