@@ -114,14 +114,19 @@ def default_stem(report: Report) -> str:
     return f"{agency}{report.year}年政府信息公开工作年度报告"
 
 
-def output_folder(outdir: str | Path) -> Path:
+def output_folder(outdir: str | Path, what: str = "导出", option: str = "-o") -> Path:
+    """The folder ``outdir``, made if missing; a file in its place, or a folder that cannot be
+    made, is refused in Chinese (``what`` names the output, ``option`` the command's option)."""
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"导出位置 {folder} 是一个文件，不是文件夹。请指定一个文件夹（-o 文件夹）。")
+        raise InputError(f"{what}位置 {folder} 是一个文件，不是文件夹。请指定一个文件夹（{option} 文件夹）。")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"无法创建导出文件夹 {folder}（{exc.strerror}）。请检查权限或换一个位置。") from exc
+        from xxgk.fileio import os_reason
+
+        raise InputError(f"无法创建{what}文件夹 {folder}（{os_reason(exc)}）。"
+                         "请检查权限或换一个位置。") from None
     return folder
 
 

@@ -13,9 +13,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from xxgk.errors import InputError
 from xxgk.export import docx as style
-from xxgk.fileio import free_name, os_reason, write_atomic
+from xxgk.fileio import free_name, write_atomic
 from xxgk.office.reading import OUTPUT_MARK
 from xxgk.office.tables import OfficeTables
 
@@ -67,12 +66,9 @@ def build_letter(agency: str, findings: list[dict], sender: str = SENDER, date: 
 
 def write_letters(t: OfficeTables, folder: Path) -> list[Path]:
     """One letter per agency with open findings; existing files are never replaced."""
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"--letters 指定的 {folder} 是一个文件，不是文件夹。请指定一个文件夹。")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"无法创建整改通知文件夹 {folder}（{os_reason(exc)}）。请检查权限或换一个位置。") from None
+    from xxgk.export import output_folder
+
+    output_folder(folder, what="整改通知", option="--letters")
     out = []
     names = {}
     for rep in t.reports:
